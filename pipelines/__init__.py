@@ -1,0 +1,1 @@
+"""SkillWatch: the data and analytics heart of Shanghai's vocational-training supervision."""

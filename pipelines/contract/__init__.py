@@ -1,0 +1,32 @@
+"""The interface standard (数据对接规范), encoded once."""
+
+from pipelines.contract.districts import DISTRICT_CODES, DISTRICTS
+from pipelines.contract.feeds import (
+    DISTRICT_FEEDS,
+    FORMATS,
+    LATE_AFTER_DAYS,
+    SUBSIDY_CAP_BY_LEVEL,
+    Check,
+    Column,
+    Feed,
+    Pii,
+    T,
+)
+from pipelines.contract.reasons import REASON_ZH, FileReason, RowReason
+
+__all__ = [
+    "DISTRICTS",
+    "DISTRICT_CODES",
+    "DISTRICT_FEEDS",
+    "FORMATS",
+    "LATE_AFTER_DAYS",
+    "SUBSIDY_CAP_BY_LEVEL",
+    "Check",
+    "Column",
+    "Feed",
+    "FileReason",
+    "Pii",
+    "REASON_ZH",
+    "RowReason",
+    "T",
+]

@@ -1,0 +1,285 @@
+"""The interface standard (数据对接规范) in code: every feed, column, type, key and code list.
+
+This is the single copy of the contract. Ingest, the validation suites, the simulator and
+the generated interface document all read it; nothing else lists columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pipelines.contract.districts import DISTRICT_CODES
+
+
+class T(StrEnum):
+    """Column types of the standard."""
+
+    STR = "str"
+    INT = "int"
+    DEC = "dec"  # decimal
+    DATE = "date"  # YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD
+    TS = "ts"  # date + HH:MM[:SS], Asia/Shanghai local time
+    BOOL = "bool"  # Y/N, 是/否, 1/0, true/false
+
+
+class Pii(StrEnum):
+    """Kinds of personal data; never stored or published in clear."""
+
+    ID_NUMBER = "id_number"
+    NAME = "name"
+    PHONE = "phone"
+
+
+class Check(StrEnum):
+    """Format rules a column's values must satisfy (beyond parsing as their type)."""
+
+    RIC = "ric"  # resident identity card number, GB 11643 check digit + birth date
+    USCC = "uscc"  # unified social credit code, GB 32100 check digit
+    MOBILE = "mobile"  # mainland mobile number, 11 digits 1[3-9]...
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    type: T = T.STR
+    required: bool = False
+    key: bool = False
+    pii: Pii | None = None
+    check: Check | None = None
+    codes: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    # (feed, column) this value must exist in, within the same district's accepted data
+    ref: tuple[str, str] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    # column whose date is the "data day" of a row (for the lateness check)
+    data_day: str | None = None
+    # pairs (earlier, later) that must be ordered within a row; strict when the flag is set
+    ordered: tuple[tuple[str, str, bool], ...] = ()
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return next(c.name for c in self.columns if c.key)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def pii_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.pii]
+
+
+def _c(name: str, zh: str, type: T = T.STR, **kw) -> Column:
+    return Column(name, zh, type, **kw)
+
+
+LEVELS = ("1", "2", "3", "4", "5")
+
+INSTITUTIONS = Feed(
+    "institutions",
+    "培训机构",
+    (
+        _c("institution_id", "机构编号", key=True, required=True),
+        _c("uscc", "统一社会信用代码", required=True, check=Check.USCC),
+        _c("name", "机构名称", required=True),
+        _c("district_code", "所属区", required=True, codes=DISTRICT_CODES),
+        _c("address", "地址"),
+        _c("license_no", "办学许可证号"),
+        _c("license_valid_until", "许可证有效期至", T.DATE),
+        _c("status", "状态", required=True, codes=("正常", "暂停", "注销")),
+        # an institution's contact is often a person's own mobile: protect it like one
+        _c("contact_phone", "联系电话", pii=Pii.PHONE),
+    ),
+    description="Training institutions registered in the district.",
+)
+
+TEACHERS = Feed(
+    "teachers",
+    "师资",
+    (
+        _c("teacher_id", "教师编号", key=True, required=True),
+        _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
+        _c("name", "姓名", required=True, pii=Pii.NAME),
+        _c(
+            "institution_id",
+            "所属机构",
+            required=True,
+            ref=("institutions", "institution_id"),
+        ),
+        _c("occupation_code", "职业(工种)代码", required=True),
+        _c("cert_no", "证书编号"),
+        _c("cert_level", "证书等级", T.INT, min=1, max=5),
+        _c("cert_valid_until", "证书有效期至", T.DATE),
+    ),
+    description="Teachers and their vocational certificates.",
+)
+
+CLASSES = Feed(
+    "classes",
+    "培训班",
+    (
+        _c("class_id", "班级编号", key=True, required=True),
+        _c(
+            "institution_id",
+            "机构编号",
+            required=True,
+            ref=("institutions", "institution_id"),
+        ),
+        _c("occupation_code", "职业(工种)代码", required=True),
+        _c("occupation_name", "职业(工种)名称"),
+        _c("level", "培训等级", T.INT, required=True, min=1, max=5),
+        _c("mode", "培训形式", required=True, codes=("线下", "线上", "混合")),
+        _c("filed_on", "备案日期", T.DATE),
+        _c("start_date", "开班日期", T.DATE, required=True),
+        _c("end_date", "结班日期", T.DATE, required=True),
+        _c("planned_hours", "计划课时", T.INT, required=True, min=1),
+        _c("capacity", "计划人数", T.INT, required=True, min=1),
+        _c("site_address", "培训地址"),
+        _c("camera_ids", "摄像机编号", description="';'-separated camera ids"),
+    ),
+    data_day="filed_on",
+    ordered=(("start_date", "end_date", False),),
+    description="Training classes (开班) as filed with the district.",
+)
+
+SESSIONS = Feed(
+    "sessions",
+    "课表",
+    (
+        _c("session_id", "课次编号", key=True, required=True),
+        _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
+        _c("teacher_id", "教师编号", required=True, ref=("teachers", "teacher_id")),
+        _c("starts_at", "开始时间", T.TS, required=True),
+        _c("ends_at", "结束时间", T.TS, required=True),
+        _c("hours", "课时", T.DEC, required=True, min=0.0, max=24.0),
+        _c("room", "教室"),
+    ),
+    data_day="starts_at",
+    ordered=(("starts_at", "ends_at", True),),
+    description="Class sessions (课表).",
+)
+
+ENROLMENTS = Feed(
+    "enrolments",
+    "学员报名",
+    (
+        _c("enrolment_id", "报名编号", key=True, required=True),
+        _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
+        _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
+        _c("name", "姓名", required=True, pii=Pii.NAME),
+        _c("phone", "手机号", pii=Pii.PHONE, check=Check.MOBILE),
+        _c("enrolled_on", "报名日期", T.DATE, required=True),
+        _c("subsidy_eligible", "是否补贴对象", T.BOOL),
+    ),
+    data_day="enrolled_on",
+    description="Trainee enrolments.",
+)
+
+ATTENDANCE = Feed(
+    "attendance",
+    "考勤",
+    (
+        _c("record_id", "记录编号", key=True, required=True),
+        _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
+        _c("session_id", "课次编号", required=True, ref=("sessions", "session_id")),
+        _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
+        _c("kind", "类型", required=True, codes=("签到", "签退")),
+        _c("checked_at", "打卡时间", T.TS, required=True),
+        _c("method", "方式", required=True, codes=("人脸", "刷卡", "手工")),
+        _c("face_score", "人脸比对分", T.DEC, min=0.0, max=1.0),
+        _c("photo_id", "照片编号"),
+        _c("device_id", "设备编号"),
+    ),
+    data_day="checked_at",
+    description="Attendance check-ins and check-outs (签到/签退).",
+)
+
+SUBSIDY_CLAIMS = Feed(
+    "subsidy_claims",
+    "补贴申领",
+    (
+        _c("claim_id", "申领编号", key=True, required=True),
+        _c("enrolment_id", "报名编号", required=True, ref=("enrolments", "enrolment_id")),
+        _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
+        _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
+        _c("amount", "金额", T.DEC, required=True, min=0.0),
+        _c("claimed_on", "申领日期", T.DATE, required=True),
+        _c("cert_no", "取得证书编号"),
+    ),
+    data_day="claimed_on",
+    description="Subsidy claims (补贴申领), amounts in yuan.",
+)
+
+INSPECTIONS = Feed(
+    "inspections",
+    "抽查结果",
+    (
+        _c("inspection_id", "抽查编号", key=True, required=True),
+        _c("target_kind", "对象类型", required=True, codes=("班级", "考勤", "机构")),
+        _c("target_id", "对象编号", required=True),
+        _c("inspected_on", "抽查日期", T.DATE, required=True),
+        _c("result", "结果", required=True, codes=("合格", "不合格")),
+        _c("findings", "问题描述"),
+    ),
+    data_day="inspected_on",
+    description="Spot-check (抽查) results.",
+)
+
+CAMERAS = Feed(
+    "cameras",
+    "摄像机",
+    (
+        _c("camera_id", "摄像机编号", key=True, required=True),
+        _c(
+            "institution_id",
+            "机构编号",
+            required=True,
+            ref=("institutions", "institution_id"),
+        ),
+        _c("room", "教室"),
+        _c("sim_iccid", "物联网卡号"),
+        _c("installed_on", "安装日期", T.DATE),
+        _c("status", "状态", required=True, codes=("在用", "停用", "移机")),
+    ),
+    description="Classroom camera register (视频点).",
+)
+
+# Processing order matters: a feed's references are checked against feeds ingested before it.
+DISTRICT_FEEDS: dict[str, Feed] = {
+    f.name: f
+    for f in (
+        INSTITUTIONS,
+        TEACHERS,
+        CLASSES,
+        SESSIONS,
+        ENROLMENTS,
+        ATTENDANCE,
+        SUBSIDY_CLAIMS,
+        INSPECTIONS,
+        CAMERAS,
+    )
+}
+
+# Subsidy cap per training level (yuan). Level 1 is the highest (高级技师), 5 the lowest (初级工).
+SUBSIDY_CAP_BY_LEVEL: dict[int, float] = {1: 6000.0, 2: 5000.0, 3: 4000.0, 4: 3000.0, 5: 2000.0}
+
+# A delivery is late when its rows' data day is more than this many days before delivery.
+LATE_AFTER_DAYS = 2
+
+# File formats accepted in a landing folder, by extension.
+FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".json": "jsonl"}

@@ -1,0 +1,76 @@
+"""Every path and secret, from environment variables with embedded local defaults.
+
+One place: the Dagster resources, dbt's profiles.yml (through the same variables), the CLI
+and the dashboards all read these. Paths are absolute (relative DuckDB paths made
+dagster-dbt's own tests flaky).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+log = logging.getLogger(__name__)
+
+# Dev-only default: fine for generated data on a laptop, never for real deliveries.
+_DEV_SECRET = "skillwatch-dev-only-secret-do-not-use-in-production"
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    landing: Path
+    secret_key: bytes
+    secret_is_default: bool
+
+    @property
+    def lake(self) -> Path:
+        return self.warehouse / "lake"
+
+    def bronze(self, feed: str) -> Path:
+        return self.lake / "bronze" / feed
+
+    @property
+    def quarantine(self) -> Path:
+        return self.lake / "quarantine"
+
+    @property
+    def deliveries(self) -> Path:
+        return self.lake / "deliveries"
+
+    @property
+    def archive(self) -> Path:
+        """Raw bytes of every delivery, content-addressed (retention; unreadable files kept)."""
+        return self.warehouse / "archive"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return Path(os.environ.get("SKILLWATCH_DUCKDB", self.warehouse / "skillwatch.duckdb"))
+
+
+def _abs(value: str | os.PathLike) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def get_settings(
+    warehouse: str | os.PathLike | None = None, landing: str | os.PathLike | None = None
+) -> Settings:
+    """Settings from arguments, then SKILLWATCH_* variables, then local defaults."""
+    wh = _abs(warehouse or os.environ.get("SKILLWATCH_WAREHOUSE") or REPO_ROOT / "warehouse")
+    land = _abs(landing or os.environ.get("SKILLWATCH_LANDING") or wh / "landing")
+    secret = os.environ.get("SKILLWATCH_SECRET_KEY")
+    if not secret:
+        log.warning(
+            "SKILLWATCH_SECRET_KEY is not set: using the dev-only default key. "
+            "Pseudonyms made with it are NOT protected; set the variable for real data."
+        )
+    return Settings(
+        warehouse=wh,
+        landing=land,
+        secret_key=(secret or _DEV_SECRET).encode(),
+        secret_is_default=not secret,
+    )
