@@ -54,6 +54,8 @@ class Column:
     # (feed, column) this value must exist in, within the same district's accepted data
     ref: tuple[str, str] | None = None
     description: str = ""
+    # other header names districts use for this column (the standard names only some in Chinese)
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,9 @@ SESSIONS = Feed(
     (
         _c("session_id", "课次编号", key=True, required=True),
         _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
-        _c("teacher_id", "教师编号", required=True, ref=("teachers", "teacher_id")),
+        # not a hard reference: a late teacher register must not quarantine whole schedules
+        # (and with them every check-in); an unknown teacher is a W09 finding instead
+        _c("teacher_id", "教师编号", required=True),
         _c("starts_at", "开始时间", T.TS, required=True),
         _c("ends_at", "结束时间", T.TS, required=True),
         _c("hours", "课时", T.DEC, required=True, min=0.0, max=24.0),
@@ -229,10 +233,10 @@ INSPECTIONS = Feed(
     "inspections",
     "抽查结果",
     (
-        _c("inspection_id", "抽查编号", key=True, required=True),
+        _c("inspection_id", "抽查编号", key=True, required=True, aliases=("检查编号",)),
         _c("target_kind", "对象类型", required=True, codes=("班级", "考勤", "机构")),
-        _c("target_id", "对象编号", required=True),
-        _c("inspected_on", "抽查日期", T.DATE, required=True),
+        _c("target_id", "对象编号", required=True, aliases=("对象ID", "对象代码")),
+        _c("inspected_on", "抽查日期", T.DATE, required=True, aliases=("检查日期",)),
         _c("result", "结果", required=True, codes=("合格", "不合格")),
         _c("findings", "问题描述"),
     ),

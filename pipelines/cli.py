@@ -1,0 +1,153 @@
+"""The ``skillwatch`` command: simulate a city, run the pipeline, write the documents."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pipelines.simulator import simulate
+
+    start = dt.date.fromisoformat(args.start) if args.start else None
+    summary = simulate(
+        Path(args.out), scale=args.scale, seed=args.seed, start=start, days=args.days, progress=True
+    )
+    console.print(f"[green]simulated[/] {summary}")
+    return 0
+
+
+def run_pipeline(warehouse: str | None = None, landing: str | None = None):
+    """Materialise the code location's assets in-process (what `dagster dev` would run)."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.resources import SkillWatchResource
+
+    resources = {"skillwatch": SkillWatchResource(warehouse=warehouse or "", landing=landing or "")}
+    assets = list(defs.assets or [])
+    # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    return dg.materialize(assets, resources=resources, run_config=run_config, raise_on_error=True)
+
+
+def _print_summary(settings) -> None:
+    import polars as pl
+
+    from pipelines.lib import delta_io
+
+    register = delta_io.read(settings.deliveries)
+    if register.is_empty():
+        console.print("no deliveries registered yet")
+        return
+    by = (
+        register.group_by("district_code")
+        .agg(
+            pl.len().alias("files"),
+            (pl.col("status") == "unreadable").sum().alias("unreadable"),
+            pl.col("rows_read").sum(),
+            pl.col("rows_accepted").sum(),
+            pl.col("rows_quarantined").sum(),
+        )
+        .sort("district_code")
+    )
+    table = Table(title="Deliveries by district (all runs)")
+    for col in by.columns:
+        table.add_column(col, justify="right" if col != "district_code" else "left")
+    for row in by.iter_rows():
+        table.add_row(*[str(v) for v in row])
+    console.print(table)
+    balanced = register.filter(
+        pl.col("rows_read") != pl.col("rows_accepted") + pl.col("rows_quarantined")
+    )
+    verdict = (
+        "[green]balances[/]" if balanced.is_empty() else f"[red]{balanced.height} unbalanced[/]"
+    )
+    console.print(
+        f"register: {register.height} files, rows read = accepted + quarantined {verdict}"
+    )
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.settings import get_settings
+
+    settings = get_settings(args.warehouse, args.landing)
+    console.print(f"landing: {settings.landing}\nwarehouse: {settings.warehouse}")
+    result = run_pipeline(str(settings.warehouse), str(settings.landing))
+    _print_summary(settings)
+    return 0 if result.success else 1
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """Simulate a small city into the default landing folder (once) and run the pipeline."""
+    from pipelines.settings import get_settings
+    from pipelines.simulator import simulate
+
+    settings = get_settings()
+    if not any(settings.landing.glob("31*/*/*")):
+        console.print(f"simulating a small city into {settings.landing} ...")
+        simulate(settings.landing, scale="small", seed=args.seed, progress=True)
+    else:
+        console.print(f"landing folder {settings.landing} already has deliveries: not simulating")
+    code = _cmd_run(argparse.Namespace(warehouse=None, landing=None))
+    console.print(
+        f"\n[bold]The lake:[/] {settings.lake}\n"
+        "[bold]Open Dagster:[/] .venv/bin/dagster dev -m pipelines.definitions  "
+        "(then http://127.0.0.1:3000)\n"
+        "[bold]Interface standard:[/] .venv/bin/skillwatch docs interface"
+    )
+    return code
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from pipelines.docs import interface
+    from pipelines.settings import get_settings
+
+    out = Path(args.out) if args.out else get_settings().warehouse / "docs"
+    if args.what == "interface":
+        for path in interface.write(out):
+            console.print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="skillwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("simulate", help="write a simulated city's deliveries to a landing folder")
+    p.add_argument("--out", required=True)
+    p.add_argument("--scale", choices=["tiny", "small", "city"], default="small")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--start", help="first data day, YYYY-MM-DD")
+    p.add_argument("--days", type=int)
+    p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("run", help="ingest the landing folder and build the warehouse")
+    p.add_argument("--landing")
+    p.add_argument("--warehouse")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("demo", help="simulate a small city (once) and run everything on it")
+    p.add_argument("--seed", type=int, default=42)
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("docs", help="write documents (the Chinese interface standard)")
+    p.add_argument("what", choices=["interface"])
+    p.add_argument("--out")
+    p.set_defaults(func=_cmd_docs)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,487 @@
+"""Lossless ingest of district deliveries into bronze Delta tables.
+
+For every delivery file: rows read = rows accepted + rows quarantined, recorded in the
+delivery register. Accepted rows are MERGEd into ``bronze/<feed>`` by (district, business
+key), the latest delivery winning; quarantined rows keep their original values (personal
+fields masked, the whole row encrypted) with reason codes; a file that cannot be read is
+kept in the archive with a file-level reason. The register is written last, so a run that
+dies half-way is simply redone: bronze MERGE and quarantine inserts are idempotent.
+
+Files of one feed are processed as one batch (one typing pass, one MERGE): a city-year is
+~20 k small daily files, and per-file Delta commits would dominate the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.contract import DISTRICT_FEEDS, LATE_AFTER_DAYS, Feed, FileReason, T
+from pipelines.contract.headers import map_headers
+from pipelines.district_feeds.conform import PROBLEMS, conform
+from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
+from pipelines.district_feeds.references import DISTRICT, check_references
+from pipelines.lib import delta_io
+from pipelines.lib.pii import Cipher, mask, pseudonym
+from pipelines.lib.readers import ROW, RawTable, UnreadableFile, read_delivery
+from pipelines.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LINEAGE = {
+    "src_district_code": pl.String,
+    "src_file": pl.String,
+    "src_sha256": pl.String,
+    "src_row": pl.Int64,
+    "src_delivered_at": pl.Datetime("us"),
+    "src_ingested_at": pl.Datetime("us"),
+}
+
+REGISTER_SCHEMA = {
+    "file": pl.String,
+    "sha256": pl.String,
+    "district_code": pl.String,
+    "feed": pl.String,
+    "format": pl.String,
+    "encoding": pl.String,
+    "header_lang": pl.String,
+    "size_bytes": pl.Int64,
+    "rows_read": pl.Int64,
+    "rows_accepted": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "status": pl.String,  # accepted | partial | rejected | unreadable | duplicate
+    "reason": pl.String,  # file-level reason code, when there is one
+    "detail": pl.String,
+    "unknown_columns": pl.List(pl.String),
+    "data_day_min": pl.Date,
+    "data_day_max": pl.Date,
+    "late_rows": pl.Int64,
+    "delivered_at": pl.Datetime("us"),
+    "ingested_at": pl.Datetime("us"),
+    "run_id": pl.String,
+}
+
+QUARANTINE_SCHEMA = {
+    "district_code": pl.String,
+    "feed": pl.String,
+    "file": pl.String,
+    "sha256": pl.String,
+    "row_number": pl.Int64,
+    "reason_codes": pl.List(pl.String),
+    "reason_detail": pl.String,
+    "original_values": pl.String,  # JSON, personal fields masked
+    "original_encrypted": pl.String,  # AES-GCM token of the whole original row
+    "delivered_at": pl.Datetime("us"),
+    "quarantined_at": pl.Datetime("us"),
+    "run_id": pl.String,
+}
+
+
+@dataclass
+class IngestSummary:
+    run_id: str
+    files: list[dict] = field(default_factory=list)  # register rows written this run
+    skipped_same_bytes: int = 0
+
+    def by_district(self) -> pl.DataFrame:
+        if not self.files:
+            return pl.DataFrame(schema={"district_code": pl.String})
+        return (
+            pl.DataFrame(self.files, schema=REGISTER_SCHEMA)
+            .group_by("district_code")
+            .agg(
+                pl.len().alias("files"),
+                pl.col("rows_read").sum(),
+                pl.col("rows_accepted").sum(),
+                pl.col("rows_quarantined").sum(),
+                (pl.col("status") == "unreadable").sum().alias("files_unreadable"),
+            )
+            .sort("district_code")
+        )
+
+
+def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
+    """The bronze schema of a feed: typed contract columns, personal fields protected, lineage."""
+    from pipelines.district_feeds.conform import POLARS_TYPES
+
+    cols: dict[str, pl.DataType] = {}
+    for c in feed.columns:
+        if c.pii:
+            cols[f"{c.name}_pseudo"] = pl.String
+            cols[f"{c.name}_masked"] = pl.String
+            cols[f"{c.name}_enc"] = pl.String
+        else:
+            cols[c.name] = POLARS_TYPES[c.type]
+    return {**cols, **LINEAGE}
+
+
+class _Protector:
+    """Pseudonyms, masks and ciphertexts, computed once per distinct value."""
+
+    def __init__(self, secret: bytes):
+        self.key = secret
+        self.cipher = Cipher(secret)
+
+    def protect(self, frame: pl.DataFrame, feed: Feed) -> pl.DataFrame:
+        for c in feed.pii_columns:
+            values = frame[c.name].str.strip_chars().unique().drop_nulls().to_list()
+            values = [v for v in values if v]
+            table = pl.DataFrame(
+                {
+                    "__v": values,
+                    f"{c.name}_pseudo": [pseudonym(self.key, c.pii, v) for v in values],
+                    f"{c.name}_masked": [mask(c.pii, v) for v in values],
+                    f"{c.name}_enc": [self.cipher.encrypt(v) for v in values],
+                },
+                schema={"__v": pl.String, **dict.fromkeys(bronze_columns_for(c), pl.String)},
+            )
+            frame = (
+                frame.with_columns(pl.col(c.name).str.strip_chars().alias("__v"))
+                .join(table, on="__v", how="left", maintain_order="left")
+                .drop("__v")
+            )
+        return frame
+
+
+def bronze_columns_for(column) -> list[str]:
+    return [f"{column.name}_pseudo", f"{column.name}_masked", f"{column.name}_enc"]
+
+
+def _header_lang(mapping: dict[str, str], feed: Feed) -> str:
+    zh = sum(1 for h, name in mapping.items() if h.strip() != name)
+    return "zh" if zh == len(mapping) else "en" if zh == 0 else "mixed"
+
+
+@dataclass
+class _Loaded:
+    delivery: Delivery
+    sha256: str
+    size: int
+    table: RawTable | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    error: UnreadableFile | None = None
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, run_id: str | None = None):
+        self.settings = settings
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+        # Asia/Shanghai local, naive, like every timestamp of the standard
+        self.now = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
+        self.protector = _Protector(settings.secret_key)
+        self._lookups: dict[str, pl.DataFrame] = {}
+
+    # --- reference lookups against accepted bronze rows -------------------------------
+    def lookup(self, feed: str, columns: list[str]) -> pl.DataFrame:
+        if feed not in self._lookups:
+            self._lookups[feed] = delta_io.read(self.settings.bronze(feed))
+        table = self._lookups[feed]
+        if table.is_empty() or any(c not in table.columns for c in columns):
+            return pl.DataFrame()
+        return table.select(columns)
+
+    # --- the run ----------------------------------------------------------------------
+    def run(
+        self,
+        deliveries: Iterable[Delivery] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> IngestSummary:
+        summary = IngestSummary(self.run_id)
+        register = delta_io.read(self.settings.deliveries, columns=["file", "sha256", "feed"])
+        seen_paths = set()
+        seen_bytes: dict[tuple[str, str], str] = {}
+        if not register.is_empty():
+            seen_paths = set(zip(register["file"], register["sha256"], strict=True))
+            for f, s, feed in register.iter_rows():
+                seen_bytes.setdefault((feed, s), f)
+        todo = list(discover(self.settings.landing) if deliveries is None else deliveries)
+
+        by_feed: dict[str, list[_Loaded]] = {}
+        orphans: list[_Loaded] = []
+        for i, d in enumerate(todo):
+            if progress:
+                progress("reading deliveries", i, len(todo))
+            data = d.path.read_bytes()
+            loaded = _Loaded(d, _sha256(data), len(data))
+            if (d.file, loaded.sha256) in seen_paths:
+                summary.skipped_same_bytes += 1
+                continue  # the very same file again: a no-op
+            self._archive(loaded, data)
+            if (d.feed, loaded.sha256) in seen_bytes:
+                first = seen_bytes[(d.feed, loaded.sha256)]
+                summary.files.append(self._register_row(loaded, status="duplicate", detail=first))
+                continue
+            seen_bytes[(d.feed, loaded.sha256)] = d.file
+            if d.problem:
+                loaded.error = UnreadableFile(d.problem, f"not a delivery path: {d.file}")
+                orphans.append(loaded)
+                continue
+            self._read(loaded, data)
+            by_feed.setdefault(d.feed, []).append(loaded)
+
+        registers = [self._register_row(o, status="unreadable") for o in orphans]
+        for name, feed in DISTRICT_FEEDS.items():
+            if name in by_feed:
+                if progress:
+                    progress(f"ingesting {name}", 0, 1)
+                registers.extend(self._ingest_feed(feed, by_feed[name]))
+        summary.files.extend(registers)
+        if summary.files:
+            frame = pl.DataFrame(summary.files, schema=REGISTER_SCHEMA)
+            delta_io.merge(self.settings.deliveries, frame, keys=["file", "sha256"])
+        return summary
+
+    def _archive(self, loaded: _Loaded, data: bytes) -> None:
+        target = (
+            self.settings.archive
+            / loaded.sha256[:2]
+            / (loaded.sha256 + loaded.delivery.path.suffix)
+        )
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+
+    def _read(self, loaded: _Loaded, data: bytes) -> None:
+        feed = DISTRICT_FEEDS[loaded.delivery.feed]
+        try:
+            table = read_delivery(loaded.delivery.path, data)
+            mapping, unknown = map_headers(feed, table.headers)
+            if not mapping and table.rows_read:
+                raise UnreadableFile(
+                    FileReason.HEADER_UNRECOGNISED,
+                    "no column of the feed in header: " + ", ".join(table.headers[:8]),
+                )
+            if not table.headers and not table.rows_read:
+                raise UnreadableFile(FileReason.EMPTY_FILE, "no header and no rows")
+        except UnreadableFile as exc:
+            loaded.error = exc
+            return
+        loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
+
+    # --- one feed's batch -------------------------------------------------------------
+    def _ingest_feed(self, feed: Feed, files: list[_Loaded]) -> list[dict]:
+        readable = [f for f in files if f.error is None]
+        registers = [self._register_row(f, status="unreadable") for f in files if f.error]
+        if not readable:
+            return registers
+
+        frames = [self._strings(feed, f) for f in readable]
+        present = {
+            name: set(f.mapping.values())
+            for name, f in zip([f.sha256 for f in readable], readable, strict=True)
+        }
+        batch = pl.concat(frames, how="vertical")
+        # Type and check per set of present columns: a file lacking a required column fails
+        # MISSING_COLUMN on its own rows only.
+        parts = []
+        for cols in {frozenset(v) for v in present.values()}:
+            shas = [s for s, v in present.items() if frozenset(v) == cols]
+            parts.append(conform(feed, batch.filter(pl.col("src_sha256").is_in(shas)), set(cols)))
+        typed = pl.concat(parts, how="vertical")
+
+        key = feed.key
+        dup = (pl.int_range(pl.len()).over(["src_sha256", key]) > 0) & pl.col(key).is_not_null()
+        typed = typed.sort(["src_sha256", "src_row"]).with_columns(
+            pl.col(PROBLEMS).list.concat(
+                pl.when(dup)
+                .then(pl.lit([f"DUPLICATE_KEY:{key}"]))
+                .otherwise(pl.lit([], pl.List(str)))
+            )
+        )
+        typed = self.protector.protect(typed, feed)
+        typed = check_references(feed, typed, self.lookup)
+
+        ok = typed.filter(pl.col(PROBLEMS).list.len() == 0)
+        bad = typed.filter(pl.col(PROBLEMS).list.len() > 0)
+
+        accepted = ok.with_columns(
+            pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
+        ).select(list(bronze_columns(feed)))
+        # several deliveries of one key in a batch: the latest delivery wins
+        accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
+            subset=[DISTRICT, key], keep="last", maintain_order=True
+        )
+        delta_io.merge(
+            self.settings.bronze(feed.name),
+            accepted,
+            keys=[DISTRICT, key],
+            newer="src_delivered_at",
+        )
+        self._lookups.pop(feed.name, None)
+
+        quarantine = self._quarantine_rows(feed, readable, bad)
+        delta_io.insert_new(self.settings.quarantine, quarantine, keys=["sha256", "row_number"])
+
+        ok_counts = dict(ok.group_by("src_sha256").len().iter_rows())
+        bad_counts = dict(quarantine.group_by("sha256").len().iter_rows())
+        days = self._data_days(feed, ok)
+        for f in readable:
+            registers.append(
+                self._register_row(
+                    f,
+                    accepted=ok_counts.get(f.sha256, 0),
+                    quarantined=bad_counts.get(f.sha256, 0),
+                    days=days.get(f.sha256),
+                )
+            )
+        return registers
+
+    def _strings(self, feed: Feed, f: _Loaded) -> pl.DataFrame:
+        """The file's well-formed records as contract-named string columns plus lineage."""
+        table = f.table
+        d = f.delivery
+        cols = [pl.col(h).alias(name) for h, name in f.mapping.items()]
+        missing = [
+            pl.lit(None, pl.String).alias(c)
+            for c in feed.column_names
+            if c not in f.mapping.values()
+        ]
+        return table.frame.select(
+            *cols,
+            *missing,
+            pl.lit(d.district_code).alias("src_district_code"),
+            pl.lit(d.file).alias("src_file"),
+            pl.lit(f.sha256).alias("src_sha256"),
+            pl.col(ROW).alias("src_row"),
+            pl.lit(d.delivered_at).cast(pl.Datetime("us")).alias("src_delivered_at"),
+        ).select(*feed.column_names, *[c for c in LINEAGE if c != "src_ingested_at"])
+
+    def _quarantine_rows(self, feed: Feed, files: list[_Loaded], bad: pl.DataFrame) -> pl.DataFrame:
+        by_sha = {f.sha256: f for f in files}
+        pii_headers = {
+            f.sha256: {h: feed.column(n).pii for h, n in f.mapping.items() if feed.column(n).pii}
+            for f in files
+        }
+        rows: list[dict] = []
+        bad_by_file: dict[str, dict[int, list[str]]] = {}
+        for sha, row, problems in bad.select("src_sha256", "src_row", PROBLEMS).iter_rows():
+            bad_by_file.setdefault(sha, {})[row] = problems
+        for sha, f in by_sha.items():
+            problems_by_row = bad_by_file.get(sha, {})
+            if problems_by_row:
+                originals = f.table.frame.filter(pl.col(ROW).is_in(list(problems_by_row)))
+                for rec in originals.iter_rows(named=True):
+                    row = rec.pop(ROW)
+                    rows.append(
+                        self._quarantine_row(f, row, problems_by_row[row], rec, pii_headers[sha])
+                    )
+            for rec in f.table.broken:
+                entries = [f"{rec.problem}:row"]
+                if rec.raw_text is not None:
+                    rows.append(
+                        self._quarantine_row(f, rec.row_number, entries, None, {}, rec.raw_text)
+                    )
+                else:
+                    rows.append(
+                        self._quarantine_row(
+                            f, rec.row_number, entries, rec.values, pii_headers[sha]
+                        )
+                    )
+        return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+
+    def _quarantine_row(self, f, row, entries, values, pii_headers, raw_text=None) -> dict:
+        codes = list(dict.fromkeys(e.split(":", 1)[0] for e in entries))
+        if values is None:
+            shown = json.dumps({"_unparsed": f"<{len(raw_text or '')} characters, encrypted>"})
+            secret = raw_text or ""
+        else:
+            masked = {
+                h: (mask(pii_headers[h], v) if h in pii_headers and v else v)
+                for h, v in values.items()
+            }
+            shown = json.dumps(masked, ensure_ascii=False)
+            secret = json.dumps(values, ensure_ascii=False)
+        return {
+            "district_code": f.delivery.district_code,
+            "feed": f.delivery.feed,
+            "file": f.delivery.file,
+            "sha256": f.sha256,
+            "row_number": row,
+            "reason_codes": codes,
+            "reason_detail": "; ".join(entries),
+            "original_values": shown,
+            "original_encrypted": self.protector.cipher.encrypt(secret),
+            "delivered_at": f.delivery.delivered_at,
+            "quarantined_at": self.now,
+            "run_id": self.run_id,
+        }
+
+    def _data_days(self, feed: Feed, ok: pl.DataFrame) -> dict[str, tuple]:
+        if not feed.data_day or ok.is_empty():
+            return {}
+        col = pl.col(feed.data_day)
+        day = col.dt.date() if feed.column(feed.data_day).type == T.TS else col
+        late = day < (pl.col("src_delivered_at").dt.date() - pl.duration(days=LATE_AFTER_DAYS))
+        stats = ok.group_by("src_sha256").agg(
+            day.min().alias("lo"), day.max().alias("hi"), late.sum().alias("late")
+        )
+        return {r[0]: r[1:] for r in stats.iter_rows()}
+
+    def _register_row(
+        self,
+        f: _Loaded,
+        status: str | None = None,
+        accepted: int = 0,
+        quarantined: int = 0,
+        days: tuple | None = None,
+        detail: str | None = None,
+    ) -> dict:
+        d = f.delivery
+        table = f.table
+        read = table.rows_read if table else 0
+        if status is None:
+            status = "accepted" if quarantined == 0 else "rejected" if accepted == 0 else "partial"
+        reason = f.error.reason.value if f.error else None
+        if status == "duplicate":
+            detail = f"same bytes as {detail}, already ingested"
+        lo, hi, late = days if days else (None, None, 0)
+        return {
+            "file": d.file,
+            "sha256": f.sha256,
+            "district_code": d.district_code,
+            "feed": d.feed,
+            "format": table.format if table else d.path.suffix.lower().lstrip("."),
+            "encoding": table.encoding if table else None,
+            "header_lang": _header_lang(f.mapping, DISTRICT_FEEDS[d.feed]) if f.mapping else None,
+            "size_bytes": f.size,
+            "rows_read": read,
+            "rows_accepted": accepted,
+            "rows_quarantined": quarantined,
+            "status": status,
+            "reason": reason,
+            "detail": f.error.detail if f.error else detail,
+            "unknown_columns": f.unknown,
+            "data_day_min": lo,
+            "data_day_max": hi,
+            "late_rows": late or 0,
+            "delivered_at": d.delivered_at,
+            "ingested_at": self.now,
+            "run_id": self.run_id,
+        }
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def ingest(settings: Settings, progress=None, run_id: str | None = None) -> IngestSummary:
+    """Ingest every new delivery under ``settings.landing``."""
+    return Ingestor(settings, run_id).run(progress=progress)
+
+
+def copy_into_landing(src: Path, landing: Path) -> None:
+    """Used by tests and the demo: deliver files as districts would (keeping mtimes)."""
+    shutil.copytree(src, landing, dirs_exist_ok=True)

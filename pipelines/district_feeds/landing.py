@@ -1,0 +1,85 @@
+"""Find district deliveries in a landing folder: ``<landing>/<district_code>/<feed>/<file>``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipelines.contract import DISTRICT_CODES, DISTRICT_FEEDS, FORMATS, FileReason
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_DISTRICT_LIKE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    path: Path
+    file: str  # path relative to the landing folder, '/'-separated: the delivery's name
+    district_code: str
+    feed: str
+    delivered_at: dt.datetime  # file modification time, Asia/Shanghai local (naive)
+    problem: FileReason | None = None  # a folder-level reason the file cannot be a feed
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+
+def _delivered_at(path: Path) -> dt.datetime:
+    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=SHANGHAI)
+    return stamp.replace(tzinfo=None, microsecond=0)
+
+
+def _skip(name: str) -> bool:
+    # '_truth', '_config' and dot-files are not deliveries
+    return name.startswith(("_", "."))
+
+
+def discover(landing: Path) -> list[Delivery]:
+    """Every file under a district folder, in delivery order (oldest first).
+
+    Top-level folders that are not district-like (frames/, photos/, heartbeats/, elearning/)
+    belong to other sources and are left to them. A six-digit folder that is not one of the
+    sixteen districts, an unknown feed folder, or a file at the wrong depth is still returned,
+    with the reason it cannot be ingested, so that it is registered rather than ignored.
+    """
+    found: list[Delivery] = []
+    if not landing.is_dir():
+        return found
+    for district_dir in sorted(landing.iterdir()):
+        if not district_dir.is_dir() or _skip(district_dir.name):
+            continue
+        if not _DISTRICT_LIKE.match(district_dir.name):
+            continue
+        district = district_dir.name
+        for path in sorted(district_dir.rglob("*")):
+            rel_parts = path.relative_to(district_dir).parts
+            if not path.is_file() or any(_skip(p) for p in rel_parts):
+                continue
+            feed = rel_parts[0] if len(rel_parts) > 1 else ""
+            problem = None
+            if district not in DISTRICT_CODES:
+                problem = FileReason.UNKNOWN_DISTRICT
+            elif feed not in DISTRICT_FEEDS or len(rel_parts) != 2:
+                problem = FileReason.UNKNOWN_FEED
+            elif path.suffix.lower() not in FORMATS:
+                problem = FileReason.UNKNOWN_FORMAT
+            found.append(
+                Delivery(
+                    path=path,
+                    file=path.relative_to(landing).as_posix(),
+                    district_code=district,
+                    feed=feed,
+                    delivered_at=_delivered_at(path),
+                    problem=problem,
+                )
+            )
+    found.sort(key=lambda d: (d.delivered_at, d.file))
+    return found
