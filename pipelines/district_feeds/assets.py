@@ -1,6 +1,5 @@
 """Dagster assets for district feeds: thin wrappers around ``ingest``."""
 
-
 import dagster as dg
 import polars as pl
 

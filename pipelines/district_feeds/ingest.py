@@ -14,6 +14,7 @@ Files of one feed are processed as one batch (one typing pass, one MERGE): a cit
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import shutil
@@ -225,7 +226,7 @@ class Ingestor:
                 loaded.error = UnreadableFile(d.problem, f"not a delivery path: {d.file}")
                 orphans.append(loaded)
                 continue
-            self._read(loaded, data)
+            read_into(loaded, data)
             by_feed.setdefault(d.feed, []).append(loaded)
 
         registers = [self._register_row(o, status="unreadable") for o in orphans]
@@ -252,23 +253,6 @@ class Ingestor:
             tmp.write_bytes(data)
             tmp.replace(target)
 
-    def _read(self, loaded: _Loaded, data: bytes) -> None:
-        feed = DISTRICT_FEEDS[loaded.delivery.feed]
-        try:
-            table = read_delivery(loaded.delivery.path, data)
-            mapping, unknown = map_headers(feed, table.headers)
-            if not mapping and table.rows_read:
-                raise UnreadableFile(
-                    FileReason.HEADER_UNRECOGNISED,
-                    "no column of the feed in header: " + ", ".join(table.headers[:8]),
-                )
-            if not table.headers and not table.rows_read:
-                raise UnreadableFile(FileReason.EMPTY_FILE, "no header and no rows")
-        except UnreadableFile as exc:
-            loaded.error = exc
-            return
-        loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
-
     # --- one feed's batch -------------------------------------------------------------
     def _ingest_feed(self, feed: Feed, files: list[_Loaded]) -> list[dict]:
         readable = [f for f in files if f.error is None]
@@ -276,29 +260,8 @@ class Ingestor:
         if not readable:
             return registers
 
-        frames = [self._strings(feed, f) for f in readable]
-        present = {
-            name: set(f.mapping.values())
-            for name, f in zip([f.sha256 for f in readable], readable, strict=True)
-        }
-        batch = pl.concat(frames, how="vertical")
-        # Type and check per set of present columns: a file lacking a required column fails
-        # MISSING_COLUMN on its own rows only.
-        parts = []
-        for cols in {frozenset(v) for v in present.values()}:
-            shas = [s for s, v in present.items() if frozenset(v) == cols]
-            parts.append(conform(feed, batch.filter(pl.col("src_sha256").is_in(shas)), set(cols)))
-        typed = pl.concat(parts, how="vertical")
-
+        typed = conform_batch(feed, readable)
         key = feed.key
-        dup = (pl.int_range(pl.len()).over(["src_sha256", key]) > 0) & pl.col(key).is_not_null()
-        typed = typed.sort(["src_sha256", "src_row"]).with_columns(
-            pl.col(PROBLEMS).list.concat(
-                pl.when(dup)
-                .then(pl.lit([f"DUPLICATE_KEY:{key}"]))
-                .otherwise(pl.lit([], pl.List(str)))
-            )
-        )
         typed = self.protector.protect(typed, feed)
         typed = check_references(feed, typed, self.lookup)
 
@@ -336,26 +299,6 @@ class Ingestor:
                 )
             )
         return registers
-
-    def _strings(self, feed: Feed, f: _Loaded) -> pl.DataFrame:
-        """The file's well-formed records as contract-named string columns plus lineage."""
-        table = f.table
-        d = f.delivery
-        cols = [pl.col(h).alias(name) for h, name in f.mapping.items()]
-        missing = [
-            pl.lit(None, pl.String).alias(c)
-            for c in feed.column_names
-            if c not in f.mapping.values()
-        ]
-        return table.frame.select(
-            *cols,
-            *missing,
-            pl.lit(d.district_code).alias("src_district_code"),
-            pl.lit(d.file).alias("src_file"),
-            pl.lit(f.sha256).alias("src_sha256"),
-            pl.col(ROW).alias("src_row"),
-            pl.lit(d.delivered_at).cast(pl.Datetime("us")).alias("src_delivered_at"),
-        ).select(*feed.column_names, *[c for c in LINEAGE if c != "src_ingested_at"])
 
     def _quarantine_rows(self, feed: Feed, files: list[_Loaded], bad: pl.DataFrame) -> pl.DataFrame:
         by_sha = {f.sha256: f for f in files}
@@ -471,9 +414,83 @@ class Ingestor:
         }
 
 
-def _sha256(data: bytes) -> str:
-    import hashlib
+def read_into(loaded: _Loaded, data: bytes) -> None:
+    """Read the file's records and map its headers; a file-level failure is kept in ``error``."""
+    feed = DISTRICT_FEEDS[loaded.delivery.feed]
+    try:
+        table = read_delivery(loaded.delivery.path, data)
+        mapping, unknown = map_headers(feed, table.headers)
+        if not mapping and table.rows_read:
+            raise UnreadableFile(
+                FileReason.HEADER_UNRECOGNISED,
+                "no column of the feed in header: " + ", ".join(table.headers[:8]),
+            )
+        if not table.headers and not table.rows_read:
+            raise UnreadableFile(FileReason.EMPTY_FILE, "no header and no rows")
+    except UnreadableFile as exc:
+        loaded.error = exc
+        return
+    loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
 
+
+def strings_frame(feed: Feed, f: _Loaded) -> pl.DataFrame:
+    """The file's well-formed records as contract-named string columns plus lineage."""
+    d = f.delivery
+    cols = [pl.col(h).alias(name) for h, name in f.mapping.items()]
+    missing = [
+        pl.lit(None, pl.String).alias(c) for c in feed.column_names if c not in f.mapping.values()
+    ]
+    return f.table.frame.select(
+        *cols,
+        *missing,
+        pl.lit(d.district_code).alias("src_district_code"),
+        pl.lit(d.file).alias("src_file"),
+        pl.lit(f.sha256).alias("src_sha256"),
+        pl.col(ROW).alias("src_row"),
+        pl.lit(d.delivered_at).cast(pl.Datetime("us")).alias("src_delivered_at"),
+    ).select(*feed.column_names, *[c for c in LINEAGE if c != "src_ingested_at"])
+
+
+def conform_batch(feed: Feed, files: list[_Loaded]) -> pl.DataFrame:
+    """Type and check readable files of one feed together; adds within-file duplicate keys.
+
+    Files are grouped by the set of columns they carry, so a file lacking a required column
+    fails MISSING_COLUMN on its own rows only.
+    """
+    batch = pl.concat([strings_frame(feed, f) for f in files], how="vertical")
+    groups: dict[frozenset, list[str]] = {}
+    for f in files:
+        groups.setdefault(frozenset(f.mapping.values()), []).append(f.sha256)
+    typed = pl.concat(
+        [
+            conform(feed, batch.filter(pl.col("src_sha256").is_in(shas)), set(cols))
+            for cols, shas in groups.items()
+        ],
+        how="vertical",
+    )
+    key = feed.key
+    dup = (pl.int_range(pl.len()).over(["src_sha256", key]) > 0) & pl.col(key).is_not_null()
+    no_problem = pl.lit([], pl.List(pl.String))
+    return typed.sort(["src_sha256", "src_row"]).with_columns(
+        pl.col(PROBLEMS).list.concat(
+            pl.when(dup).then(pl.lit([f"DUPLICATE_KEY:{key}"])).otherwise(no_problem)
+        )
+    )
+
+
+def typed_delivery(delivery: Delivery, data: bytes | None = None) -> pl.DataFrame:
+    """One delivery's records typed per the contract, with each row's in-file problems and
+    lineage; personal fields still in clear (in memory only: for validation suites).
+    Raises UnreadableFile when the file cannot be read."""
+    data = delivery.path.read_bytes() if data is None else data
+    loaded = _Loaded(delivery, _sha256(data), len(data))
+    read_into(loaded, data)
+    if loaded.error:
+        raise loaded.error
+    return conform_batch(DISTRICT_FEEDS[delivery.feed], [loaded])
+
+
+def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
