@@ -54,7 +54,7 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
             context.log.info(f"{step}: {done}/{total}")
             last["step"] = step
 
-    summary = Ingestor(settings, run_id=context.run_id[:12]).run(progress=progress)
+    summary = Ingestor(settings, run_id=context.run.run_id[:12]).run(progress=progress)
     files = pl.DataFrame(summary.files) if summary.files else pl.DataFrame()
     for name in DISTRICT_FEEDS:
         mine = files.filter(pl.col("feed") == name) if not files.is_empty() else files

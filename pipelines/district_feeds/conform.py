@@ -92,7 +92,7 @@ def _identifier_validity(frame: pl.DataFrame, column: Column) -> pl.Expr:
     fn, _ = _CHECKS[column.check]
     values = frame.select(_clean(column.name).unique().drop_nulls()).to_series()
     valid = pl.Series([v for v in values.to_list() if fn(v)], dtype=pl.String)
-    return _clean(column.name).is_in(valid)
+    return _clean(column.name).is_in(valid.implode())
 
 
 def conform(feed: Feed, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:

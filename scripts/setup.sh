@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv and install the locked dependency set (idempotent; fast when already there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+# uv resolves nothing: it installs exactly requirements.lock (compiled with `uv pip compile`)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+stamp=.venv/.installed-$(cat requirements.lock requirements-nodeps.txt pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m uv pip sync --quiet --python .venv/bin/python requirements.lock
+  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --no-deps -r requirements-nodeps.txt
+  .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --no-deps -e .
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
