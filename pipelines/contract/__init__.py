@@ -2,7 +2,10 @@
 
 from pipelines.contract.districts import DISTRICT_CODES, DISTRICTS
 from pipelines.contract.feeds import (
+    ALL_FEEDS,
+    CITY_CODE,
     DISTRICT_FEEDS,
+    ELEARNING_FEEDS,
     FORMATS,
     LATE_AFTER_DAYS,
     SUBSIDY_CAP_BY_LEVEL,
@@ -15,6 +18,9 @@ from pipelines.contract.feeds import (
 from pipelines.contract.reasons import REASON_ZH, FileReason, RowReason
 
 __all__ = [
+    "ALL_FEEDS",
+    "CITY_CODE",
+    "ELEARNING_FEEDS",
     "DISTRICTS",
     "DISTRICT_CODES",
     "DISTRICT_FEEDS",

@@ -6,7 +6,7 @@ the generated interface document all read it; nothing else lists columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pipelines.contract.districts import DISTRICT_CODES
@@ -21,6 +21,7 @@ class T(StrEnum):
     DATE = "date"  # YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD
     TS = "ts"  # date + HH:MM[:SS], Asia/Shanghai local time
     BOOL = "bool"  # Y/N, 是/否, 1/0, true/false
+    DURATION = "duration"  # SCORM 1.2 CMITimespan HHHH:MM:SS.SS, stored as seconds
 
 
 class Pii(StrEnum):
@@ -68,7 +69,13 @@ class Feed:
     # pairs (earlier, later) that must be ordered within a row; strict when the flag is set
     ordered: tuple[tuple[str, str, bool], ...] = ()
     description: str = ""
-    extra: dict = field(default_factory=dict)
+    # "district": <landing>/<district>/<folder>/; "elearning": <landing>/elearning/<folder>/
+    source: str = "district"
+    folder: str = ""  # landing folder name; the feed's name when empty
+
+    @property
+    def landing_folder(self) -> str:
+        return self.folder or self.name
 
     @property
     def key(self) -> str:
@@ -278,6 +285,102 @@ DISTRICT_FEEDS: dict[str, Feed] = {
         CAMERAS,
     )
 }
+
+# --- Continuing education (师资继续教育) and public video courses: JSON Lines exports of the
+# municipal e-learning system, at <landing>/elearning/<folder>/<file>.jsonl, English keys.
+CITY_CODE = "310000"  # 上海市: the district code under which city-level sources are kept
+
+SCORM_LESSON_STATUS = ("passed", "completed", "failed", "incomplete", "browsed", "not attempted")
+
+ELEARNING_COURSES = Feed(
+    "elearning_courses",
+    "继续教育课程",
+    (
+        _c("course_id", "课程编号", key=True, required=True),
+        _c("title", "课程名称", required=True),
+        _c("hours", "学时", T.DEC, required=True, min=0.0, max=1000.0),
+        _c("kind", "课程类型", required=True, codes=("SCORM1.2", "video")),
+        _c("public", "是否公益课程", T.BOOL, required=True),
+    ),
+    source="elearning",
+    folder="courses",
+    description="Courses of the continuing-education platform and public video courses.",
+)
+
+ELEARNING_EVENTS = Feed(
+    "elearning_events",
+    "学习记录",
+    (
+        _c("event_id", "事件编号", key=True, required=True),
+        _c("learner_id", "学员编号", required=True),
+        _c("course_id", "课程编号", ref=("elearning_courses", "course_id")),
+        _c("sco_id", "SCO编号"),
+        _c("ts", "时间", T.TS, required=True),
+        _c(
+            "event",
+            "事件",
+            required=True,
+            codes=("launch", "commit", "finish", "login", "login_failed", "password_reset"),
+        ),
+        _c(
+            "lesson_status",
+            "学习状态",
+            codes=SCORM_LESSON_STATUS,
+            aliases=("cmi.core.lesson_status",),
+        ),
+        _c("session_time", "本次学习时长", T.DURATION, aliases=("cmi.core.session_time",)),
+        _c("score_raw", "成绩", T.DEC, min=0.0, max=100.0, aliases=("cmi.core.score.raw",)),
+    ),
+    data_day="ts",
+    source="elearning",
+    folder="events",
+    description="Learning events: logins, SCORM 1.2 launches, commits (cmi.core.*), finishes.",
+)
+
+ELEARNING_PLAYS = Feed(
+    "elearning_plays",
+    "公益课程播放",
+    (
+        _c("play_id", "播放编号", key=True, required=True),
+        _c("course_id", "课程编号", required=True, ref=("elearning_courses", "course_id")),
+        _c("viewer_id", "观众编号", required=True),
+        _c("started_at", "开始时间", T.TS, required=True),
+        _c("watched_seconds", "观看秒数", T.INT, required=True, min=0),
+        _c("duration_seconds", "视频时长秒数", T.INT, required=True, min=1),
+        _c("device", "终端", codes=("pc", "mobile")),
+    ),
+    data_day="started_at",
+    source="elearning",
+    folder="plays",
+    description="Playbacks of public-interest video courses (公益类视频课程).",
+)
+
+ELEARNING_NOTIFICATIONS = Feed(
+    "elearning_notifications",
+    "通知记录",
+    (
+        _c("notification_id", "通知编号", key=True, required=True),
+        _c("learner_id", "学员编号", required=True),
+        _c("channel", "渠道", required=True, codes=("sms", "email")),
+        _c(
+            "kind", "通知类型", required=True, codes=("enrol", "reminder", "deadline", "reset_code")
+        ),
+        _c("sent_at", "发送时间", T.TS, required=True),
+        _c("status", "状态", required=True, codes=("sent", "failed")),
+    ),
+    data_day="sent_at",
+    source="elearning",
+    folder="notifications",
+    description="SMS and e-mail notifications sent to learners.",
+)
+
+ELEARNING_FEEDS: dict[str, Feed] = {
+    f.name: f
+    for f in (ELEARNING_COURSES, ELEARNING_EVENTS, ELEARNING_PLAYS, ELEARNING_NOTIFICATIONS)
+}
+
+# Every feed, in processing order (references point to feeds earlier in this order).
+ALL_FEEDS: dict[str, Feed] = {**DISTRICT_FEEDS, **ELEARNING_FEEDS}
 
 # Subsidy cap per training level (yuan). Level 1 is the highest (高级技师), 5 the lowest (初级工).
 SUBSIDY_CAP_BY_LEVEL: dict[int, float] = {1: 6000.0, 2: 5000.0, 3: 4000.0, 4: 3000.0, 5: 2000.0}

@@ -25,6 +25,7 @@ class RowReason(StrEnum):
     BAD_DATE = "BAD_DATE"
     BAD_TIMESTAMP = "BAD_TIMESTAMP"
     BAD_BOOL = "BAD_BOOL"
+    BAD_DURATION = "BAD_DURATION"  # not a SCORM 1.2 CMITimespan HHHH:MM:SS.SS
     BAD_ID_NUMBER = "BAD_ID_NUMBER"  # GB 11643 format, birth date or check digit
     BAD_USCC = "BAD_USCC"  # GB 32100 format or check digit
     BAD_PHONE = "BAD_PHONE"
@@ -55,6 +56,7 @@ REASON_ZH: dict[str, str] = {
     "BAD_DATE": "日期格式错误",
     "BAD_TIMESTAMP": "时间格式错误",
     "BAD_BOOL": "是/否值无法识别",
+    "BAD_DURATION": "时长格式错误(应为 SCORM HHHH:MM:SS.SS)",
     "BAD_ID_NUMBER": "身份证号码校验失败",
     "BAD_USCC": "统一社会信用代码校验失败",
     "BAD_PHONE": "手机号码格式错误",

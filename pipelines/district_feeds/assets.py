@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from pipelines.contract import DISTRICT_FEEDS
+from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.ingest import Ingestor
 from pipelines.district_feeds.landing import discover
 from pipelines.resources import SkillWatchResource
@@ -20,12 +20,12 @@ def bronze_key(feed: str) -> dg.AssetKey:
 _SPECS = [
     dg.AssetSpec(
         bronze_key(name),
-        group_name=GROUP,
+        group_name=GROUP if feed.source == "district" else feed.source,
         description=f"{feed.zh} ({name}): accepted rows, typed per the interface standard, "
         "personal fields as pseudonym/mask/ciphertext, with lineage columns.",
         kinds={"delta", "polars"},
     )
-    for name, feed in DISTRICT_FEEDS.items()
+    for name, feed in ALL_FEEDS.items()
 ] + [
     dg.AssetSpec(
         DELIVERIES,
@@ -56,7 +56,7 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
 
     summary = Ingestor(settings, run_id=context.run.run_id[:12]).run(progress=progress)
     files = pl.DataFrame(summary.files) if summary.files else pl.DataFrame()
-    for name in DISTRICT_FEEDS:
+    for name in ALL_FEEDS:
         mine = files.filter(pl.col("feed") == name) if not files.is_empty() else files
         accepted = int(mine["rows_accepted"].sum()) if not mine.is_empty() else 0
         quarantined = int(mine["rows_quarantined"].sum()) if not mine.is_empty() else 0

@@ -48,10 +48,29 @@ def parse_date(s: pl.Expr) -> pl.Expr:
 
 
 def parse_ts(s: pl.Expr) -> pl.Expr:
-    text = _normalised_datetime_text(s).str.replace(r"\.\d+$", "")
+    text = _normalised_datetime_text(s).str.replace(r"\.\d+", "")
+    # system exports may carry an offset (+08:00, Z): convert to Shanghai local time
+    with_offset = (
+        text.str.replace(r"Z$", "+00:00")
+        .str.to_datetime("%Y-%m-%d %H:%M:%S%:z", strict=False, time_unit="us")
+        .dt.convert_time_zone("Asia/Shanghai")
+        .dt.replace_time_zone(None)
+    )
     return pl.coalesce(
         text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us"),
         text.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"),
+        with_offset,
+    )
+
+
+def parse_duration(s: pl.Expr) -> pl.Expr:
+    """SCORM 1.2 CMITimespan ``HHHH:MM:SS.SS`` (hours 2-4 digits, optional 1-2 decimals)
+    to seconds; minutes and seconds must be below 60."""
+    parts = s.str.extract_groups(r"^(\d{2,4}):([0-5]\d):([0-5]\d(?:\.\d{1,2})?)$")
+    return (
+        parts.struct.field("1").cast(pl.Float64) * 3600
+        + parts.struct.field("2").cast(pl.Float64) * 60
+        + parts.struct.field("3").cast(pl.Float64)
     )
 
 
@@ -71,6 +90,7 @@ _PARSERS = {
     T.INT: (parse_int, RowReason.BAD_NUMBER),
     T.DEC: (lambda s: s.cast(pl.Float64, strict=False), RowReason.BAD_NUMBER),
     T.BOOL: (parse_bool, RowReason.BAD_BOOL),
+    T.DURATION: (parse_duration, RowReason.BAD_DURATION),
 }
 
 POLARS_TYPES = {
@@ -80,6 +100,7 @@ POLARS_TYPES = {
     T.DATE: pl.Date,
     T.TS: pl.Datetime("us"),  # naive Asia/Shanghai local time, as delivered
     T.BOOL: pl.Boolean,
+    T.DURATION: pl.Float64,  # seconds
 }
 
 

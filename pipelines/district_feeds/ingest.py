@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.contract import DISTRICT_FEEDS, LATE_AFTER_DAYS, Feed, FileReason, T
+from pipelines.contract import ALL_FEEDS, LATE_AFTER_DAYS, Feed, FileReason, T
 from pipelines.contract.headers import map_headers
 from pipelines.district_feeds.conform import PROBLEMS, conform
 from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
@@ -230,7 +230,7 @@ class Ingestor:
             by_feed.setdefault(d.feed, []).append(loaded)
 
         registers = [self._register_row(o, status="unreadable") for o in orphans]
-        for name, feed in DISTRICT_FEEDS.items():
+        for name, feed in ALL_FEEDS.items():
             if name in by_feed:
                 if progress:
                     progress(f"ingesting {name}", 0, 1)
@@ -396,7 +396,7 @@ class Ingestor:
             "feed": d.feed,
             "format": table.format if table else d.path.suffix.lower().lstrip("."),
             "encoding": table.encoding if table else None,
-            "header_lang": _header_lang(f.mapping, DISTRICT_FEEDS[d.feed]) if f.mapping else None,
+            "header_lang": _header_lang(f.mapping, ALL_FEEDS[d.feed]) if f.mapping else None,
             "size_bytes": f.size,
             "rows_read": read,
             "rows_accepted": accepted,
@@ -416,7 +416,7 @@ class Ingestor:
 
 def read_into(loaded: _Loaded, data: bytes) -> None:
     """Read the file's records and map its headers; a file-level failure is kept in ``error``."""
-    feed = DISTRICT_FEEDS[loaded.delivery.feed]
+    feed = ALL_FEEDS[loaded.delivery.feed]
     try:
         table = read_delivery(loaded.delivery.path, data)
         mapping, unknown = map_headers(feed, table.headers)
@@ -487,7 +487,7 @@ def typed_delivery(delivery: Delivery, data: bytes | None = None) -> pl.DataFram
     read_into(loaded, data)
     if loaded.error:
         raise loaded.error
-    return conform_batch(DISTRICT_FEEDS[delivery.feed], [loaded])
+    return conform_batch(ALL_FEEDS[delivery.feed], [loaded])
 
 
 def _sha256(data: bytes) -> str:

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipelines.contract import DISTRICT_CODES, DISTRICT_FEEDS, FORMATS, FileReason
+from pipelines.contract import (
+    CITY_CODE,
+    DISTRICT_CODES,
+    DISTRICT_FEEDS,
+    ELEARNING_FEEDS,
+    FORMATS,
+    FileReason,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DISTRICT_LIKE = re.compile(r"^\d{6}$")
@@ -45,14 +52,16 @@ def _skip(name: str) -> bool:
 def discover(landing: Path) -> list[Delivery]:
     """Every file under a district folder, in delivery order (oldest first).
 
-    Top-level folders that are not district-like (frames/, photos/, heartbeats/, elearning/)
-    belong to other sources and are left to them. A six-digit folder that is not one of the
+    The e-learning exports under elearning/ are city-level (district code 310000); other
+    top-level folders that are not district-like (frames/, photos/, heartbeats/) belong to
+    other sources and are left to them. A six-digit folder that is not one of the
     sixteen districts, an unknown feed folder, or a file at the wrong depth is still returned,
     with the reason it cannot be ingested, so that it is registered rather than ignored.
     """
     found: list[Delivery] = []
     if not landing.is_dir():
         return found
+    found.extend(_discover_elearning(landing))
     for district_dir in sorted(landing.iterdir()):
         if not district_dir.is_dir() or _skip(district_dir.name):
             continue
@@ -82,4 +91,34 @@ def discover(landing: Path) -> list[Delivery]:
                 )
             )
     found.sort(key=lambda d: (d.delivered_at, d.file))
+    return found
+
+
+def _discover_elearning(landing: Path) -> list[Delivery]:
+    """The e-learning system's exports: ``<landing>/elearning/<folder>/<file>``, city-level."""
+    by_folder = {f.landing_folder: name for name, f in ELEARNING_FEEDS.items()}
+    root = landing / "elearning"
+    found = []
+    if not root.is_dir():
+        return found
+    for path in sorted(root.rglob("*")):
+        rel_parts = path.relative_to(root).parts
+        if not path.is_file() or any(_skip(p) for p in rel_parts):
+            continue
+        feed = by_folder.get(rel_parts[0], "") if len(rel_parts) == 2 else ""
+        problem = None
+        if not feed:
+            problem = FileReason.UNKNOWN_FEED
+        elif path.suffix.lower() not in FORMATS:
+            problem = FileReason.UNKNOWN_FORMAT
+        found.append(
+            Delivery(
+                path=path,
+                file=path.relative_to(landing).as_posix(),
+                district_code=CITY_CODE,
+                feed=feed,
+                delivered_at=_delivered_at(path),
+                problem=problem,
+            )
+        )
     return found

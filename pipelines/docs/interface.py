@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 
 from pipelines.contract import (
-    DISTRICT_FEEDS,
+    ALL_FEEDS,
     DISTRICTS,
     LATE_AFTER_DAYS,
     REASON_ZH,
@@ -23,6 +23,7 @@ _TYPE_ZH = {
     T.DATE: "日期 YYYY-MM-DD / YYYY/MM/DD / YYYYMMDD",
     T.TS: "日期+时间 HH:MM[:SS](上海时间)",
     T.BOOL: "是/否 (Y/N、是/否、1/0、true/false)",
+    T.DURATION: "时长 HHHH:MM:SS.SS(SCORM 1.2)",
 }
 _CHECK_ZH = {
     Check.RIC: "GB 11643 校验位及出生日期",
@@ -42,7 +43,7 @@ def _rule(c: Column) -> str:
     if c.min is not None or c.max is not None:
         parts.append(f"范围 {'' if c.min is None else c.min}–{'' if c.max is None else c.max}")
     if c.ref:
-        parts.append(f"须存在于{DISTRICT_FEEDS[c.ref[0]].zh}({c.ref[1]})")
+        parts.append(f"须存在于{ALL_FEEDS[c.ref[0]].zh}({c.ref[1]})")
     if c.pii:
         parts.append("个人信息:入库即假名化与脱敏")
     return ";".join(parts)
@@ -70,9 +71,16 @@ def render_markdown() -> str:
         *[f"| {code} | {name} |" for code, name in DISTRICTS.items()],
         "",
     ]
-    for name, feed in DISTRICT_FEEDS.items():
+    for name, feed in ALL_FEEDS.items():
+        where = (
+            f"`<落地目录>/<区代码>/{feed.landing_folder}/`"
+            if feed.source == "district"
+            else f"`<落地目录>/elearning/{feed.landing_folder}/`(市级,JSON Lines)"
+        )
         out += [
             f"## {feed.zh}(`{name}`)",
+            "",
+            f"报送目录:{where}",
             "",
             "| 英文列名 | 中文列名 | 类型 | 必填 | 规则 |",
             "|---|---|---|---|---|",
