@@ -94,3 +94,9 @@ def test_sensor_requests_a_run_for_new_files_only_once(settings):
     assert isinstance(first, dg.RunRequest)
     ctx2 = dg.build_sensor_context(cursor=ctx.cursor, resources={"skillwatch": resource})
     assert isinstance(new_deliveries_sensor(ctx2), dg.SkipReason)
+
+
+def test_every_job_of_the_code_location_resolves():
+    repo = defs.get_repository_def()
+    for job in repo.get_all_jobs():
+        assert job.name

@@ -97,7 +97,9 @@ def _markdown(frame: pl.DataFrame) -> str:
     )
 
 
-ingest_job = dg.define_asset_job("ingest_district_feeds", selection=dg.AssetSelection.groups(GROUP))
+ingest_job = dg.define_asset_job(
+    "ingest_deliveries", selection=dg.AssetSelection.assets(district_feeds_bronze)
+)
 
 
 @dg.sensor(job=ingest_job, minimum_interval_seconds=60)
