@@ -127,3 +127,41 @@ def test_elearning_exports_are_ingested_with_scorm_values_and_reasons(settings):
         "BAD_CODE:lesson_status; BAD_DURATION:session_time",
         "MISSING_REFERENCE:course_id",
     ]
+
+
+def test_camera_heartbeats_are_keyed_by_camera_and_time(settings):
+    beats = [
+        {
+            "camera_id": "CAM3101040001",
+            "ts": "2026-09-01 18:00:00",
+            "online": True,
+            "rssi_dbm": -71,
+        },
+        {
+            "camera_id": "CAM3101040001",
+            "ts": "2026-09-01 18:01:00",
+            "online": False,
+            "rssi_dbm": -95,
+        },
+        {
+            "camera_id": "CAM3101040001",
+            "ts": "2026-09-01 18:01:00",
+            "online": False,
+            "rssi_dbm": -95,
+        },
+        {"camera_id": "CAM3101040002", "ts": "2026-09-01 18:00:00", "online": "Y", "rssi_dbm": 12},
+    ]
+    path = settings.landing / "heartbeats" / "hb_20260901.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(json.dumps(b) for b in beats) + "\n")
+    ingest(settings)
+    bronze = delta_io.read(settings.bronze("heartbeats")).sort("ts")
+    assert bronze.select("camera_id", "online").rows() == [
+        ("CAM3101040001", True),
+        ("CAM3101040001", False),
+    ]
+    q = delta_io.read(settings.quarantine).sort("row_number")
+    assert q["reason_detail"].to_list() == [
+        "DUPLICATE_KEY:camera_id+ts",
+        "OUT_OF_RANGE:rssi_dbm",
+    ]
