@@ -33,7 +33,7 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
     from pipelines.resources import SkillWatchResource
 
     resources = {"skillwatch": SkillWatchResource(warehouse=warehouse or "", landing=landing or "")}
-    assets = list(defs.assets or [])
+    assets = [*(defs.assets or []), *(defs.asset_checks or [])]
     # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     return dg.materialize(assets, resources=resources, run_config=run_config, raise_on_error=True)

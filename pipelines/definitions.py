@@ -1,14 +1,23 @@
-"""The Dagster code location: assembles the sources' assets, jobs, sensors and schedules."""
+"""The Dagster code location: assembles each source's assets, checks, jobs and schedules."""
 
 import dagster as dg
 
+from expectations import dagster_defs as quality
 from pipelines.district_feeds import assets as district_feeds
+from pipelines.elearning import assets as elearning
+from pipelines.reports import dagster_defs as reports
 from pipelines.resources import SkillWatchResource
 
 defs = dg.Definitions(
-    assets=[district_feeds.district_feeds_bronze],
-    jobs=[district_feeds.ingest_job],
+    assets=[
+        district_feeds.district_feeds_bronze,
+        *quality.ASSETS,
+        *reports.ASSETS,
+        *elearning.ASSETS,
+    ],
+    asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
+    jobs=[district_feeds.ingest_job, *quality.JOBS, *reports.JOBS, *elearning.JOBS],
     sensors=[district_feeds.new_deliveries_sensor],
     schedules=[district_feeds.daily_ingest_schedule],
-    resources={"skillwatch": SkillWatchResource()},
+    resources={"skillwatch": SkillWatchResource(), **quality.RESOURCES, **reports.RESOURCES},
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-from conftest import id_number, write_delivery
+from delivery_factory import id_number, write_delivery
 
 from pipelines.definitions import defs
 from pipelines.district_feeds.assets import (

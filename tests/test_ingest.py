@@ -8,7 +8,7 @@ import os
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-from conftest import id_number, write_delivery
+from delivery_factory import id_number, write_delivery
 from deltalake import DeltaTable
 
 from pipelines.district_feeds.ingest import ingest

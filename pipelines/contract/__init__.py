@@ -3,6 +3,7 @@
 from pipelines.contract.districts import DISTRICT_CODES, DISTRICTS
 from pipelines.contract.feeds import (
     ALL_FEEDS,
+    CAMERA_FEEDS,
     CITY_CODE,
     DISTRICT_FEEDS,
     ELEARNING_FEEDS,
@@ -19,6 +20,7 @@ from pipelines.contract.reasons import REASON_ZH, FileReason, RowReason
 
 __all__ = [
     "ALL_FEEDS",
+    "CAMERA_FEEDS",
     "CITY_CODE",
     "ELEARNING_FEEDS",
     "DISTRICTS",

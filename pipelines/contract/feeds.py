@@ -52,6 +52,7 @@ class Column:
     codes: tuple[str, ...] | None = None
     min: float | None = None
     max: float | None = None
+    min_exclusive: bool = False  # the value must be greater than min, not equal to it
     # (feed, column) this value must exist in, within the same district's accepted data
     ref: tuple[str, str] | None = None
     description: str = ""
@@ -69,7 +70,8 @@ class Feed:
     # pairs (earlier, later) that must be ordered within a row; strict when the flag is set
     ordered: tuple[tuple[str, str, bool], ...] = ()
     description: str = ""
-    # "district": <landing>/<district>/<folder>/; "elearning": <landing>/elearning/<folder>/
+    # "district": <landing>/<district>/<folder>/; "elearning": <landing>/elearning/<folder>/;
+    # "camera": <landing>/<folder>/ (city-level device telemetry)
     source: str = "district"
     folder: str = ""  # landing folder name; the feed's name when empty
 
@@ -78,8 +80,13 @@ class Feed:
         return self.folder or self.name
 
     @property
+    def keys(self) -> list[str]:
+        """The business key: one column for most feeds, (camera_id, ts) for heartbeats."""
+        return [c.name for c in self.columns if c.key]
+
+    @property
     def key(self) -> str:
-        return next(c.name for c in self.columns if c.key)
+        return self.keys[0]
 
     @property
     def column_names(self) -> list[str]:
@@ -228,7 +235,7 @@ SUBSIDY_CLAIMS = Feed(
         _c("enrolment_id", "报名编号", required=True, ref=("enrolments", "enrolment_id")),
         _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
         _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
-        _c("amount", "金额", T.DEC, required=True, min=0.0),
+        _c("amount", "金额", T.DEC, required=True, min=0.0, min_exclusive=True),
         _c("claimed_on", "申领日期", T.DATE, required=True),
         _c("cert_no", "取得证书编号"),
     ),
@@ -301,6 +308,9 @@ ELEARNING_COURSES = Feed(
         _c("hours", "学时", T.DEC, required=True, min=0.0, max=1000.0),
         _c("kind", "课程类型", required=True, codes=("SCORM1.2", "video")),
         _c("public", "是否公益课程", T.BOOL, required=True),
+        # from the package manifest: without it, "completed every SCO" can only be judged
+        # from SCOs learners happened to launch (false click-through alerts early on)
+        _c("sco_count", "SCO数量", T.INT, min=1),
     ),
     source="elearning",
     folder="courses",
@@ -374,13 +384,30 @@ ELEARNING_NOTIFICATIONS = Feed(
     description="SMS and e-mail notifications sent to learners.",
 )
 
+# --- Camera network telemetry: JSON Lines at <landing>/heartbeats/<file>.jsonl, city-level.
+HEARTBEATS = Feed(
+    "heartbeats",
+    "摄像机心跳",
+    (
+        _c("camera_id", "摄像机编号", key=True, required=True),
+        _c("ts", "时间", T.TS, key=True, required=True),
+        _c("online", "在线", T.BOOL, required=True),
+        _c("rssi_dbm", "信号强度", T.INT, min=-140, max=0),
+    ),
+    data_day="ts",
+    source="camera",
+    description="Camera heartbeats: online state and 4G signal strength.",
+)
+
+CAMERA_FEEDS: dict[str, Feed] = {HEARTBEATS.name: HEARTBEATS}
+
 ELEARNING_FEEDS: dict[str, Feed] = {
     f.name: f
     for f in (ELEARNING_COURSES, ELEARNING_EVENTS, ELEARNING_PLAYS, ELEARNING_NOTIFICATIONS)
 }
 
 # Every feed, in processing order (references point to feeds earlier in this order).
-ALL_FEEDS: dict[str, Feed] = {**DISTRICT_FEEDS, **ELEARNING_FEEDS}
+ALL_FEEDS: dict[str, Feed] = {**DISTRICT_FEEDS, **ELEARNING_FEEDS, **CAMERA_FEEDS}
 
 # Subsidy cap per training level (yuan). Level 1 is the highest (高级技师), 5 the lowest (初级工).
 SUBSIDY_CAP_BY_LEVEL: dict[int, float] = {1: 6000.0, 2: 5000.0, 3: 4000.0, 4: 3000.0, 5: 2000.0}

@@ -13,6 +13,7 @@ class FileReason(StrEnum):
     UNKNOWN_FEED = "UNKNOWN_FEED"  # folder is not a feed of the standard
     UNKNOWN_DISTRICT = "UNKNOWN_DISTRICT"  # folder is not one of the 16 district codes
     UNREADABLE = "UNREADABLE"  # bytes cannot be decoded / parsed as the format at all
+    MIS_ENCODED = "MIS_ENCODED"  # text decodes, but as mojibake (UTF-8 once read as Latin-1)
     HEADER_UNRECOGNISED = "HEADER_UNRECOGNISED"  # no column of the feed found in the header
 
 
@@ -47,6 +48,7 @@ REASON_ZH: dict[str, str] = {
     "UNKNOWN_FEED": "未知的数据类别目录",
     "UNKNOWN_DISTRICT": "未知的区代码目录",
     "UNREADABLE": "文件无法读取或解析",
+    "MIS_ENCODED": "文件编码错误(乱码)",
     "HEADER_UNRECOGNISED": "表头无法识别",
     "RAGGED_ROW": "字段数与表头不符(可能文件被截断)",
     "BAD_JSON": "JSON 行格式错误",

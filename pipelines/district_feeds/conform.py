@@ -145,7 +145,8 @@ def conform(feed: Feed, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:
                 _problem(value.is_not_null() & ~value.is_in(column.codes), RowReason.BAD_CODE, name)
             )
         if column.min is not None:
-            problems.append(_problem(value < column.min, RowReason.OUT_OF_RANGE, name))
+            low = value <= column.min if column.min_exclusive else value < column.min
+            problems.append(_problem(low, RowReason.OUT_OF_RANGE, name))
         if column.max is not None:
             problems.append(_problem(value > column.max, RowReason.OUT_OF_RANGE, name))
 

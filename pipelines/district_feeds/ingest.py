@@ -162,7 +162,9 @@ def _header_lang(mapping: dict[str, str], feed: Feed) -> str:
 
 
 @dataclass
-class _Loaded:
+class LoadedDelivery:
+    """One delivery file read into memory: its records and header mapping, or why not."""
+
     delivery: Delivery
     sha256: str
     size: int
@@ -206,13 +208,13 @@ class Ingestor:
                 seen_bytes.setdefault((feed, s), f)
         todo = list(discover(self.settings.landing) if deliveries is None else deliveries)
 
-        by_feed: dict[str, list[_Loaded]] = {}
-        orphans: list[_Loaded] = []
+        by_feed: dict[str, list[LoadedDelivery]] = {}
+        orphans: list[LoadedDelivery] = []
         for i, d in enumerate(todo):
             if progress:
                 progress("reading deliveries", i, len(todo))
             data = d.path.read_bytes()
-            loaded = _Loaded(d, _sha256(data), len(data))
+            loaded = LoadedDelivery(d, _sha256(data), len(data))
             if (d.file, loaded.sha256) in seen_paths:
                 summary.skipped_same_bytes += 1
                 continue  # the very same file again: a no-op
@@ -241,7 +243,7 @@ class Ingestor:
             delta_io.merge(self.settings.deliveries, frame, keys=["file", "sha256"])
         return summary
 
-    def _archive(self, loaded: _Loaded, data: bytes) -> None:
+    def _archive(self, loaded: LoadedDelivery, data: bytes) -> None:
         target = (
             self.settings.archive
             / loaded.sha256[:2]
@@ -254,14 +256,14 @@ class Ingestor:
             tmp.replace(target)
 
     # --- one feed's batch -------------------------------------------------------------
-    def _ingest_feed(self, feed: Feed, files: list[_Loaded]) -> list[dict]:
+    def _ingest_feed(self, feed: Feed, files: list[LoadedDelivery]) -> list[dict]:
         readable = [f for f in files if f.error is None]
         registers = [self._register_row(f, status="unreadable") for f in files if f.error]
         if not readable:
             return registers
 
         typed = conform_batch(feed, readable)
-        key = feed.key
+        keys = [DISTRICT, *feed.keys]
         typed = self.protector.protect(typed, feed)
         typed = check_references(feed, typed, self.lookup)
 
@@ -273,12 +275,12 @@ class Ingestor:
         ).select(list(bronze_columns(feed)))
         # several deliveries of one key in a batch: the latest delivery wins
         accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
-            subset=[DISTRICT, key], keep="last", maintain_order=True
+            subset=keys, keep="last", maintain_order=True
         )
         delta_io.merge(
             self.settings.bronze(feed.name),
             accepted,
-            keys=[DISTRICT, key],
+            keys=keys,
             newer="src_delivered_at",
         )
         self._lookups.pop(feed.name, None)
@@ -300,7 +302,9 @@ class Ingestor:
             )
         return registers
 
-    def _quarantine_rows(self, feed: Feed, files: list[_Loaded], bad: pl.DataFrame) -> pl.DataFrame:
+    def _quarantine_rows(
+        self, feed: Feed, files: list[LoadedDelivery], bad: pl.DataFrame
+    ) -> pl.DataFrame:
         by_sha = {f.sha256: f for f in files}
         pii_headers = {
             f.sha256: {h: feed.column(n).pii for h, n in f.mapping.items() if feed.column(n).pii}
@@ -373,7 +377,7 @@ class Ingestor:
 
     def _register_row(
         self,
-        f: _Loaded,
+        f: LoadedDelivery,
         status: str | None = None,
         accepted: int = 0,
         quarantined: int = 0,
@@ -414,7 +418,7 @@ class Ingestor:
         }
 
 
-def read_into(loaded: _Loaded, data: bytes) -> None:
+def read_into(loaded: LoadedDelivery, data: bytes) -> None:
     """Read the file's records and map its headers; a file-level failure is kept in ``error``."""
     feed = ALL_FEEDS[loaded.delivery.feed]
     try:
@@ -433,7 +437,7 @@ def read_into(loaded: _Loaded, data: bytes) -> None:
     loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
 
 
-def strings_frame(feed: Feed, f: _Loaded) -> pl.DataFrame:
+def strings_frame(feed: Feed, f: LoadedDelivery) -> pl.DataFrame:
     """The file's well-formed records as contract-named string columns plus lineage."""
     d = f.delivery
     cols = [pl.col(h).alias(name) for h, name in f.mapping.items()]
@@ -451,7 +455,7 @@ def strings_frame(feed: Feed, f: _Loaded) -> pl.DataFrame:
     ).select(*feed.column_names, *[c for c in LINEAGE if c != "src_ingested_at"])
 
 
-def conform_batch(feed: Feed, files: list[_Loaded]) -> pl.DataFrame:
+def conform_batch(feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
     """Type and check readable files of one feed together; adds within-file duplicate keys.
 
     Files are grouped by the set of columns they carry, so a file lacking a required column
@@ -468,13 +472,14 @@ def conform_batch(feed: Feed, files: list[_Loaded]) -> pl.DataFrame:
         ],
         how="vertical",
     )
-    key = feed.key
-    dup = (pl.int_range(pl.len()).over(["src_sha256", key]) > 0) & pl.col(key).is_not_null()
+    keys = feed.keys
+    dup = (pl.int_range(pl.len()).over(["src_sha256", *keys]) > 0) & pl.all_horizontal(
+        [pl.col(k).is_not_null() for k in keys]
+    )
     no_problem = pl.lit([], pl.List(pl.String))
+    entry = f"DUPLICATE_KEY:{'+'.join(keys)}"
     return typed.sort(["src_sha256", "src_row"]).with_columns(
-        pl.col(PROBLEMS).list.concat(
-            pl.when(dup).then(pl.lit([f"DUPLICATE_KEY:{key}"])).otherwise(no_problem)
-        )
+        pl.col(PROBLEMS).list.concat(pl.when(dup).then(pl.lit([entry])).otherwise(no_problem))
     )
 
 
@@ -483,7 +488,7 @@ def typed_delivery(delivery: Delivery, data: bytes | None = None) -> pl.DataFram
     lineage; personal fields still in clear (in memory only: for validation suites).
     Raises UnreadableFile when the file cannot be read."""
     data = delivery.path.read_bytes() if data is None else data
-    loaded = _Loaded(delivery, _sha256(data), len(data))
+    loaded = LoadedDelivery(delivery, _sha256(data), len(data))
     read_into(loaded, data)
     if loaded.error:
         raise loaded.error

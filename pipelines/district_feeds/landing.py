@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipelines.contract import (
+    CAMERA_FEEDS,
     CITY_CODE,
     DISTRICT_CODES,
     DISTRICT_FEEDS,
@@ -52,16 +53,16 @@ def _skip(name: str) -> bool:
 def discover(landing: Path) -> list[Delivery]:
     """Every file under a district folder, in delivery order (oldest first).
 
-    The e-learning exports under elearning/ are city-level (district code 310000); other
-    top-level folders that are not district-like (frames/, photos/, heartbeats/) belong to
-    other sources and are left to them. A six-digit folder that is not one of the
+    The e-learning exports under elearning/ and camera heartbeats under heartbeats/ are
+    city-level (district code 310000); frames/ and photos/ hold images, left to the camera
+    assets. A six-digit folder that is not one of the
     sixteen districts, an unknown feed folder, or a file at the wrong depth is still returned,
     with the reason it cannot be ingested, so that it is registered rather than ignored.
     """
     found: list[Delivery] = []
     if not landing.is_dir():
         return found
-    found.extend(_discover_elearning(landing))
+    found.extend(_discover_city_level(landing))
     for district_dir in sorted(landing.iterdir()):
         if not district_dir.is_dir() or _skip(district_dir.name):
             continue
@@ -94,18 +95,30 @@ def discover(landing: Path) -> list[Delivery]:
     return found
 
 
-def _discover_elearning(landing: Path) -> list[Delivery]:
-    """The e-learning system's exports: ``<landing>/elearning/<folder>/<file>``, city-level."""
-    by_folder = {f.landing_folder: name for name, f in ELEARNING_FEEDS.items()}
-    root = landing / "elearning"
+def _discover_city_level(landing: Path) -> list[Delivery]:
+    """City-level exports: the e-learning system's ``<landing>/elearning/<folder>/<file>``
+    and the camera network's ``<landing>/heartbeats/<file>``."""
     found = []
+    roots = [(landing / "elearning", ELEARNING_FEEDS, 2), (landing, CAMERA_FEEDS, 2)]
+    for root, feeds, depth in roots:
+        by_folder = {f.landing_folder: name for name, f in feeds.items()}
+        found.extend(_discover_under(landing, root, by_folder, depth, whole_root=root != landing))
+    return found
+
+
+def _discover_under(
+    landing: Path, root: Path, by_folder: dict[str, str], depth: int, whole_root: bool
+) -> list[Delivery]:
+    found: list[Delivery] = []
     if not root.is_dir():
         return found
-    for path in sorted(root.rglob("*")):
+    folders = [root] if whole_root else [root / f for f in by_folder if (root / f).is_dir()]
+    paths = sorted(p for folder in folders for p in folder.rglob("*"))
+    for path in paths:
         rel_parts = path.relative_to(root).parts
         if not path.is_file() or any(_skip(p) for p in rel_parts):
             continue
-        feed = by_folder.get(rel_parts[0], "") if len(rel_parts) == 2 else ""
+        feed = by_folder.get(rel_parts[0], "") if len(rel_parts) == depth else ""
         problem = None
         if not feed:
             problem = FileReason.UNKNOWN_FEED

@@ -41,7 +41,8 @@ def _rule(c: Column) -> str:
     if c.check:
         parts.append(_CHECK_ZH[c.check])
     if c.min is not None or c.max is not None:
-        parts.append(f"范围 {'' if c.min is None else c.min}–{'' if c.max is None else c.max}")
+        low = "" if c.min is None else f"{c.min:g}" + ("(不含)" if c.min_exclusive else "")
+        parts.append(f"范围 {low}–{'' if c.max is None else f'{c.max:g}'}")
     if c.ref:
         parts.append(f"须存在于{ALL_FEEDS[c.ref[0]].zh}({c.ref[1]})")
     if c.pii:

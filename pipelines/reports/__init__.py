@@ -1,0 +1,1 @@
+"""Per-district data-quality reports by e-mail (Chinese HTML, failing rows attached)."""
