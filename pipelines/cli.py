@@ -15,13 +15,18 @@ console = Console()
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from pipelines.simulator import simulate
+    from pipelines.simulator.city import simulate_city
 
     start = dt.date.fromisoformat(args.start) if args.start else None
-    summary = simulate(
+    written = simulate_city(
         Path(args.out), scale=args.scale, seed=args.seed, start=start, days=args.days, progress=True
     )
-    console.print(f"[green]simulated[/] {summary}")
+    d = written["districts"]
+    console.print(
+        f"[green]simulated[/] {d.files_written} district files, "
+        f"rows {d.rows_per_feed}, e-learning {written['elearning']}\n"
+        f"ground truth in {d.truth_dir}"
+    )
     return 0
 
 
@@ -32,7 +37,10 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
     from pipelines.definitions import defs
     from pipelines.resources import SkillWatchResource
 
-    resources = {"skillwatch": SkillWatchResource(warehouse=warehouse or "", landing=landing or "")}
+    resources = {
+        **(defs.resources or {}),
+        "skillwatch": SkillWatchResource(warehouse=warehouse or "", landing=landing or ""),
+    }
     assets = [*(defs.assets or []), *(defs.asset_checks or [])]
     # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -89,12 +97,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Simulate a small city into the default landing folder (once) and run the pipeline."""
     from pipelines.settings import get_settings
-    from pipelines.simulator import simulate
+    from pipelines.simulator.city import simulate_city
 
     settings = get_settings()
     if not any(settings.landing.glob("31*/*/*")):
         console.print(f"simulating a small city into {settings.landing} ...")
-        simulate(settings.landing, scale="small", seed=args.seed, progress=True)
+        simulate_city(settings.landing, scale="small", seed=args.seed, progress=True)
     else:
         console.print(f"landing folder {settings.landing} already has deliveries: not simulating")
     code = _cmd_run(argparse.Namespace(warehouse=None, landing=None))
@@ -145,6 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.set_defaults(func=_cmd_docs)
 
+    sub.add_parser(
+        "sql",
+        help="read-only SQL on the published auditor DuckDB file: skillwatch sql [-c 'SQL']",
+        add_help=False,
+    )
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sql"]:  # its own option parsing: argparse's REMAINDER rejects -c
+        from pipelines.warehouse.sql_shell import main_sql
+
+        return main_sql(argv[1:])
     args = parser.parse_args(argv)
     return args.func(args)
 

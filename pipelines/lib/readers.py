@@ -223,7 +223,7 @@ def read_delivery(path: Path, data: bytes | None = None) -> RawTable:
         raise UnreadableFile(FileReason.UNREADABLE, f"binary content (decoded as {encoding})")
     if _looks_mojibake(text):
         raise UnreadableFile(
-            FileReason.UNREADABLE,
+            FileReason.MIS_ENCODED,
             f"text is mis-encoded (as {encoding}: UTF-8 once read as Latin-1 and saved again)",
         )
     table = read_jsonl_text(text) if fmt == "jsonl" else read_csv_text(text)

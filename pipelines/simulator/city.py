@@ -1,0 +1,37 @@
+"""Everything a simulated city delivers: district feeds, then the e-learning exports of the
+same teachers over the same days (and, where available, the camera network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from pipelines.simulator import SimulationSummary, simulate
+from pipelines.simulator.scales import resolve
+
+
+def simulate_city(
+    out: Path,
+    scale: str = "small",
+    seed: int = 42,
+    start: dt.date | None = None,
+    days: int | None = None,
+    progress: bool = False,
+) -> dict:
+    """Write every source of the city into one landing folder; returns what was written."""
+    from pipelines.elearning.simulate import simulate_elearning, teachers_in_landing
+
+    out = Path(out)
+    _, window = resolve(scale, start, days)
+    districts: SimulationSummary = simulate(out, scale, seed, start, days, progress)
+    shutil.rmtree(out / "elearning", ignore_errors=True)  # a re-run replaces, never mixes
+    elearning = simulate_elearning(
+        out,
+        teachers=teachers_in_landing(out),
+        start=window.start,
+        days=window.days,
+        seed=seed,
+        scale=scale,
+    )
+    return {"districts": districts, "elearning": elearning}

@@ -1,0 +1,80 @@
+"""Ingest of a whole simulated city against the simulator's ground truth."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from pipelines.district_feeds.ingest import ingest
+from pipelines.lib import delta_io
+from pipelines.settings import get_settings
+from pipelines.simulator import simulate
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    root = tmp_path_factory.mktemp("city")
+    simulate(root / "landing", scale="small", seed=11)
+    settings = get_settings(root / "warehouse", root / "landing")
+    summary = ingest(settings)
+    return settings, summary, root / "landing" / "_truth"
+
+
+def _truth(truth_dir, name):
+    return pl.read_csv(
+        truth_dir / name, schema_overrides={"district_code": pl.String}, infer_schema_length=0
+    )
+
+
+def test_every_simulated_delivery_balances(city):
+    settings, summary, truth = city
+    register = delta_io.read(settings.deliveries)
+    files = _truth(truth, "files.csv")
+    assert register.height == files.height  # every file written is registered
+    assert (register["rows_read"] == register["rows_accepted"] + register["rows_quarantined"]).all()
+    # rows read equals rows the simulator wrote, for every readable file
+    written = files.filter(pl.col("expected_status") == "ok").select(
+        "file", pl.col("rows").cast(pl.Int64)
+    )
+    joined = written.join(register.select("file", "rows_read"), on="file", how="left")
+    assert (joined["rows"] == joined["rows_read"]).all()
+    quarantine = delta_io.read(settings.quarantine)
+    assert quarantine.height == register["rows_quarantined"].sum()
+
+
+def test_planted_defects_are_quarantined_with_their_reason_and_nothing_else(city):
+    settings, _, truth = city
+    planted = _truth(truth, "defects.csv").select(
+        "file", pl.col("row_number").cast(pl.Int64), "reason"
+    )
+    assert planted.height > 10
+    quarantined = (
+        delta_io.read(settings.quarantine)
+        .select("file", "row_number", "reason_codes")
+        .explode("reason_codes")
+        .rename({"reason_codes": "reason"})
+    )
+    missed = planted.join(quarantined, on=["file", "row_number", "reason"], how="anti")
+    extra = quarantined.join(planted, on=["file", "row_number", "reason"], how="anti")
+    assert missed.is_empty(), missed
+    assert extra.is_empty(), extra
+
+
+def test_unreadable_simulated_files_are_registered_with_a_file_level_reason(city):
+    settings, _, truth = city
+    expected = _truth(truth, "files.csv").filter(pl.col("expected_status") == "unreadable")
+    assert expected.height >= 2
+    register = delta_io.read(settings.deliveries)
+    got = expected.join(register, on="file", how="left")
+    assert (got["status"] == "unreadable").all()
+    assert (got["file_reason"] == got["reason"]).all(), got.select("file", "file_reason", "reason")
+
+
+def test_reingesting_the_simulated_city_adds_nothing(city):
+    settings, summary, _ = city
+    before = {p.name: delta_io.read(p).height for p in (settings.lake / "bronze").iterdir()}
+    again = ingest(settings)
+    assert again.files == []
+    assert again.skipped_same_bytes == len(summary.files)
+    after = {p.name: delta_io.read(p).height for p in (settings.lake / "bronze").iterdir()}
+    assert after == before
