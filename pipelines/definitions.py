@@ -7,17 +7,30 @@ from pipelines.district_feeds import assets as district_feeds
 from pipelines.elearning import assets as elearning
 from pipelines.reports import dagster_defs as reports
 from pipelines.resources import SkillWatchResource
+from pipelines.warehouse import definitions_part as warehouse
 
 defs = dg.Definitions(
     assets=[
         district_feeds.district_feeds_bronze,
         *quality.ASSETS,
+        *warehouse.ASSETS,
         *reports.ASSETS,
         *elearning.ASSETS,
     ],
     asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
-    jobs=[district_feeds.ingest_job, *quality.JOBS, *reports.JOBS, *elearning.JOBS],
+    jobs=[
+        district_feeds.ingest_job,
+        *quality.JOBS,
+        *warehouse.JOBS,
+        *reports.JOBS,
+        *elearning.JOBS,
+    ],
     sensors=[district_feeds.new_deliveries_sensor],
-    schedules=[district_feeds.daily_ingest_schedule],
-    resources={"skillwatch": SkillWatchResource(), **quality.RESOURCES, **reports.RESOURCES},
+    schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES],
+    resources={
+        "skillwatch": SkillWatchResource(),
+        **quality.RESOURCES,
+        **reports.RESOURCES,
+        **warehouse.RESOURCES,
+    },
 )

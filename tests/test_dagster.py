@@ -10,6 +10,7 @@ from pipelines.district_feeds.assets import (
     DELIVERIES,
     bronze_key,
     daily_ingest_schedule,
+    district_feeds_bronze,
     new_deliveries_sensor,
 )
 from pipelines.lib import delta_io
@@ -60,7 +61,7 @@ def test_bronze_assets_materialise_in_process(settings):
         fmt="jsonl",
     )
     resource = SkillWatchResource(warehouse=str(settings.warehouse), landing=str(settings.landing))
-    result = dg.materialize(defs.assets, resources={"skillwatch": resource})
+    result = dg.materialize([district_feeds_bronze], resources={"skillwatch": resource})
     assert result.success
     events = {
         m.asset_key: m.metadata

@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.contract import ALL_FEEDS
-from pipelines.district_feeds.ingest import Ingestor
+from pipelines.district_feeds.ingest import REGISTER_SCHEMA, Ingestor
 from pipelines.district_feeds.landing import discover
 from pipelines.resources import SkillWatchResource
 
@@ -55,7 +55,7 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
             last["step"] = step
 
     summary = Ingestor(settings, run_id=context.run.run_id[:12]).run(progress=progress)
-    files = pl.DataFrame(summary.files) if summary.files else pl.DataFrame()
+    files = pl.DataFrame(summary.files, schema=REGISTER_SCHEMA) if summary.files else pl.DataFrame()
     for name in ALL_FEEDS:
         mine = files.filter(pl.col("feed") == name) if not files.is_empty() else files
         accepted = int(mine["rows_accepted"].sum()) if not mine.is_empty() else 0

@@ -1,0 +1,26 @@
+with
+
+source as (
+    select * from {{ source('bronze', 'quarantine') }}
+),
+
+renamed as (
+    -- original_encrypted is deliberately not selected: ciphertext never leaves the lake
+    select
+        sha256 || ':' || row_number as quarantine_key,
+        district_code,
+        feed,
+        file as delivery_file,
+        sha256 as delivery_sha256,
+        row_number as delivery_row,
+        array_to_string(reason_codes, ';') as reason_codes,
+        reason_codes[1] as first_reason_code,
+        reason_detail,
+        original_values as original_values_masked,
+        delivered_at,
+        quarantined_at,
+        run_id
+    from source
+)
+
+select * from renamed

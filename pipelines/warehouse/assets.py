@@ -1,0 +1,126 @@
+"""Dagster assets of the warehouse: the dbt project, the auditor DuckDB file, the dbt docs.
+
+(No `from __future__ import annotations`: Dagster inspects the context type hint at runtime.)
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.resources import SkillWatchResource
+from pipelines.warehouse.docs import generate_docs
+from pipelines.warehouse.project import (
+    DBT_PROJECT_DIR,
+    build_db_path,
+    dbt_env,
+    ensure_manifest,
+    environ,
+)
+from pipelines.warehouse.publish import publish
+from pipelines.warehouse.seeds import write_seeds
+
+# Parse once per process, under a file lock (not dagster-dbt's prepare_if_dev: that runs
+# `dbt parse` without SKILLWATCH_WAREHOUSE, which profiles.yml requires).
+ensure_manifest()
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+GROUP_PREFIX = "warehouse"
+
+
+class SkillWatchDbtTranslator(DagsterDbtTranslator):
+    """Models and seeds under ``warehouse/<name>``, grouped by layer; sources keep the asset
+    keys their meta gives (``bronze/<feed>``, the district-feed assets upstream)."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] not in ("model", "seed", "snapshot"):
+            return spec
+        layer = props["fqn"][1] if len(props["fqn"]) > 2 else "contract"
+        return spec.replace_attributes(
+            key=dg.AssetKey([GROUP_PREFIX, props["name"]]),
+            group_name=f"{GROUP_PREFIX}_{layer}",
+        )
+
+
+TRANSLATOR = SkillWatchDbtTranslator()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path,
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    name="skillwatch_dbt",
+)
+def skillwatch_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, skillwatch: SkillWatchResource
+):
+    """dbt build (seeds, models, tests) over the bronze lake of the configured warehouse."""
+    settings = skillwatch.settings()
+    write_seeds()  # the contract may have changed since the last parse
+    build_db_path(settings).parent.mkdir(parents=True, exist_ok=True)
+    with environ(dbt_env(settings)):
+        invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+
+
+def _mart_keys() -> list[dg.AssetKey]:
+    keys = []
+    for spec in skillwatch_dbt_assets.specs:
+        if spec.group_name == f"{GROUP_PREFIX}_marts":
+            keys.append(spec.key)
+    return keys
+
+
+MART_KEYS = _mart_keys()
+AUDITOR_KEY = dg.AssetKey([GROUP_PREFIX, "auditor_duckdb"])
+
+
+@dg.asset(
+    key=AUDITOR_KEY,
+    deps=MART_KEYS,
+    group_name=f"{GROUP_PREFIX}_publish",
+    kinds={"duckdb"},
+    description="skillwatch.duckdb for auditors and dashboards: the marts as tables with "
+    "comments, documented views; personal data only as pseudonym/mask. Replaced atomically.",
+)
+def auditor_duckdb(context: dg.AssetExecutionContext, skillwatch: SkillWatchResource):
+    settings = skillwatch.settings()
+    done = publish(build_db_path(settings), settings.duckdb_path, DBT_PROJECT.manifest_path)
+    context.log.info(f"published {settings.duckdb_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(done.path)),
+            "tables": dg.MetadataValue.json(done.tables),
+            "views": dg.MetadataValue.json(done.views),
+        }
+    )
+
+
+@dg.asset(
+    key=dg.AssetKey([GROUP_PREFIX, "dbt_docs"]),
+    # after the publisher, not beside it: `dbt docs generate` opens the build DB for writing
+    # and DuckDB allows no reader in another process meanwhile
+    deps=[*MART_KEYS, AUDITOR_KEY],
+    group_name=f"{GROUP_PREFIX}_publish",
+    kinds={"dbt"},
+    description="dbt docs (static site) under <warehouse>/docs/dbt.",
+)
+def dbt_docs(skillwatch: SkillWatchResource):
+    out = generate_docs(skillwatch.settings())
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(out))})
+
+
+warehouse_job = dg.define_asset_job(
+    "build_warehouse",
+    selection=dg.AssetSelection.assets(skillwatch_dbt_assets, auditor_duckdb, dbt_docs),
+)
+
+# an hour after the daily ingest (district_feeds: 03:30 Asia/Shanghai)
+warehouse_daily_schedule = dg.ScheduleDefinition(
+    job=warehouse_job, cron_schedule="30 4 * * *", execution_timezone="Asia/Shanghai"
+)
