@@ -3,6 +3,7 @@
 import dagster as dg
 
 from expectations import dagster_defs as quality
+from pipelines.cameras import assets as cameras
 from pipelines.district_feeds import assets as district_feeds
 from pipelines.elearning import assets as elearning
 from pipelines.reports import dagster_defs as reports
@@ -16,6 +17,7 @@ defs = dg.Definitions(
         *warehouse.ASSETS,
         *reports.ASSETS,
         *elearning.ASSETS,
+        *cameras.ASSETS,
     ],
     asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
     jobs=[
@@ -24,8 +26,9 @@ defs = dg.Definitions(
         *warehouse.JOBS,
         *reports.JOBS,
         *elearning.JOBS,
+        *cameras.JOBS,
     ],
-    sensors=[district_feeds.new_deliveries_sensor],
+    sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
     schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES],
     resources={
         "skillwatch": SkillWatchResource(),

@@ -100,7 +100,9 @@ def _markdown(frame: pl.DataFrame) -> str:
 # a new delivery flows all the way: bronze, validation, warehouse, reports
 ingest_job = dg.define_asset_job(
     "ingest_deliveries",
-    selection=dg.AssetSelection.assets(district_feeds_bronze).downstream(),
+    selection=dg.AssetSelection.assets(district_feeds_bronze)
+    .downstream()
+    .required_multi_asset_neighbors(),
 )
 
 

@@ -1,5 +1,6 @@
 """Everything a simulated city delivers: district feeds, then the e-learning exports of the
-same teachers over the same days (and, where available, the camera network)."""
+same teachers over the same days, then the camera network (frames for a sample of sessions,
+heartbeats, check-in photos) of the same classes."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def simulate_city(
     start: dt.date | None = None,
     days: int | None = None,
     progress: bool = False,
+    cameras: bool = True,
 ) -> dict:
     """Write every source of the city into one landing folder; returns what was written."""
     from pipelines.elearning.simulate import simulate_elearning, teachers_in_landing
@@ -34,4 +36,9 @@ def simulate_city(
         seed=seed,
         scale=scale,
     )
-    return {"districts": districts, "elearning": elearning}
+    written = {"districts": districts, "elearning": elearning}
+    if cameras:
+        from pipelines.cameras.simulate import simulate_cameras
+
+        written["cameras"] = simulate_cameras(out, seed=seed, scale=scale)
+    return written

@@ -1,0 +1,177 @@
+"""Where camera files land and what their paths say.
+
+* frames: ``<landing>/frames/<camera_id>/<YYYYMMDD>/<HHMMSS>.jpg`` (snapshots) or ``.mp4``
+  (video segments starting at that time); captured_at is the path's time, Asia/Shanghai
+  local, naive like the rest of the lake.
+* check-in photos: ``<landing>/photos/<photo_id>.jpg``.
+
+A file whose path cannot be read is still returned, with the reason, so it is registered
+as rejected rather than ignored (nothing is lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FRAMES_DIR, PHOTOS_DIR = "frames", "photos"
+SNAPSHOT_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
+VIDEO_SUFFIXES = frozenset({".mp4"})
+_DAY = re.compile(r"^\d{8}$")
+_TIME = re.compile(r"^\d{6}$")
+
+
+class PathReason(StrEnum):
+    """File-level reasons decided before any pixel is read (image reasons are
+    ``video_features.FrameReason``)."""
+
+    BAD_PATH = "BAD_PATH"  # not <camera>/<YYYYMMDD>/<HHMMSS>.<ext> (or photos/<id>.<ext>)
+    BAD_TIMESTAMP = "BAD_TIMESTAMP"  # the folder/file name is not a real date and time
+    UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # extension is not .jpg/.jpeg/.png/.mp4
+    CLOCK_SKEW = "CLOCK_SKEW"  # captured_at in the future or far from the upload time
+
+
+REASON_ZH = {
+    "BAD_PATH": "路径不符合规范",
+    "BAD_TIMESTAMP": "路径中的日期时间无效",
+    "UNSUPPORTED_FORMAT": "不支持的文件格式",
+    "CLOCK_SKEW": "摄像机时钟异常(拍摄时间在未来或与上传时间相差过大)",
+}
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """One file under frames/ or photos/."""
+
+    path: Path
+    rel: str  # relative to the landing folder, '/'-separated: the file's identity
+    kind: str  # "frame" | "video" | "photo"
+    size: int
+    mtime_ns: int
+    mtime: dt.datetime  # Asia/Shanghai local, naive
+    camera_id: str | None = None
+    captured_at: dt.datetime | None = None
+    photo_id: str | None = None
+    problem: str | None = None  # a PathReason when the path itself is unusable
+    detail: str = ""
+
+
+def _local(ns: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ns / 1e9, tz=SHANGHAI).replace(tzinfo=None)
+
+
+def _skip(name: str) -> bool:
+    # dot-files are uploads in progress; '_' folders are the simulator's truth
+    return name.startswith((".", "_"))
+
+
+def _walk(root: Path):
+    if not root.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _skip(d))
+        for name in sorted(filenames):
+            if not _skip(name):
+                yield Path(dirpath) / name
+
+
+def parse_frame_path(rel_parts: tuple[str, ...]) -> tuple[str | None, dt.datetime | None, str, str]:
+    """(camera_id, captured_at, problem, detail) from ``(camera, YYYYMMDD, HHMMSS.ext)``."""
+    if len(rel_parts) != 3:
+        # the first folder still names the camera: its health report shows the bad upload
+        camera = rel_parts[0] if len(rel_parts) > 1 else None
+        return camera, None, PathReason.BAD_PATH, f"{len(rel_parts)} path levels, expected 3"
+    camera, day, name = rel_parts
+    stem, suffix = os.path.splitext(name)
+    suffix = suffix.lower()
+    if suffix not in SNAPSHOT_SUFFIXES | VIDEO_SUFFIXES:
+        return camera, None, PathReason.UNSUPPORTED_FORMAT, f"extension {suffix or '(none)'}"
+    if not _DAY.match(day) or not _TIME.match(stem):
+        return camera, None, PathReason.BAD_PATH, f"{day}/{name} is not YYYYMMDD/HHMMSS"
+    try:
+        captured = dt.datetime.strptime(day + stem, "%Y%m%d%H%M%S")
+    except ValueError:
+        return camera, None, PathReason.BAD_TIMESTAMP, f"{day} {stem} is not a date and time"
+    return camera, captured, "", ""
+
+
+def discover_frames(landing: Path) -> list[ImageFile]:
+    """Every file under ``<landing>/frames/``, sorted by path (camera, then time)."""
+    root = landing / FRAMES_DIR
+    found = []
+    for path in _walk(root):
+        st = path.stat()
+        parts = path.relative_to(root).parts
+        camera, captured, problem, detail = parse_frame_path(parts)
+        kind = "video" if path.suffix.lower() in VIDEO_SUFFIXES else "frame"
+        found.append(
+            ImageFile(
+                path=path,
+                rel=path.relative_to(landing).as_posix(),
+                kind=kind,
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                mtime=_local(st.st_mtime_ns),
+                camera_id=camera,
+                captured_at=captured,
+                problem=problem or None,
+                detail=detail,
+            )
+        )
+    return found
+
+
+def discover_photos(landing: Path) -> list[ImageFile]:
+    """Every file under ``<landing>/photos/``: the photo id is the file name's stem."""
+    root = landing / PHOTOS_DIR
+    found = []
+    for path in _walk(root):
+        st = path.stat()
+        parts = path.relative_to(root).parts
+        problem, detail = None, ""
+        if len(parts) != 1:
+            problem, detail = PathReason.BAD_PATH, "photos must be directly under photos/"
+        elif path.suffix.lower() not in SNAPSHOT_SUFFIXES:
+            problem, detail = PathReason.UNSUPPORTED_FORMAT, f"extension {path.suffix}"
+        found.append(
+            ImageFile(
+                path=path,
+                rel=path.relative_to(landing).as_posix(),
+                kind="photo",
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                mtime=_local(st.st_mtime_ns),
+                photo_id=path.stem,
+                problem=problem,
+                detail=detail,
+            )
+        )
+    return found
+
+
+def clock_skew(
+    captured_at: dt.datetime,
+    uploaded_at: dt.datetime,
+    now: dt.datetime,
+    future_tolerance: dt.timedelta,
+    max_upload_delay: dt.timedelta,
+) -> str:
+    """Empty when the path's time is plausible, else why not.
+
+    A file cannot be written before it was captured, nor captured in the future; and a
+    capture time far before the upload is a camera clock reset (1970/2000 after a power cut),
+    not a backlog - up to ``max_upload_delay`` of backlog is accepted.
+    """
+    if captured_at > now + future_tolerance:
+        return f"captured_at {captured_at} is in the future (now {now:%Y-%m-%d %H:%M})"
+    if captured_at > uploaded_at + future_tolerance:
+        return f"captured_at {captured_at} is after the upload {uploaded_at:%Y-%m-%d %H:%M:%S}"
+    if captured_at < uploaded_at - max_upload_delay:
+        return f"captured_at {captured_at} is {uploaded_at - captured_at} before the upload"
+    return ""
