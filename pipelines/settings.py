@@ -20,12 +20,27 @@ log = logging.getLogger(__name__)
 _DEV_SECRET = "skillwatch-dev-only-secret-do-not-use-in-production"
 
 
+_warned = False
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
     landing: Path
-    secret_key: bytes
-    secret_is_default: bool
+    secret: str | None  # SKILLWATCH_SECRET_KEY
+
+    @property
+    def secret_key(self) -> bytes:
+        """The pseudonym/encryption secret; warns (once) where the dev default stands in,
+        so that reading the warehouse does not nag, but protecting data does."""
+        global _warned
+        if not self.secret and not _warned:
+            _warned = True
+            log.warning(
+                "SKILLWATCH_SECRET_KEY is not set: using the dev-only default key. "
+                "Pseudonyms made with it are NOT protected; set the variable for real data."
+            )
+        return (self.secret or _DEV_SECRET).encode()
 
     @property
     def lake(self) -> Path:
@@ -62,15 +77,4 @@ def get_settings(
     """Settings from arguments, then SKILLWATCH_* variables, then local defaults."""
     wh = _abs(warehouse or os.environ.get("SKILLWATCH_WAREHOUSE") or REPO_ROOT / "warehouse")
     land = _abs(landing or os.environ.get("SKILLWATCH_LANDING") or wh / "landing")
-    secret = os.environ.get("SKILLWATCH_SECRET_KEY")
-    if not secret:
-        log.warning(
-            "SKILLWATCH_SECRET_KEY is not set: using the dev-only default key. "
-            "Pseudonyms made with it are NOT protected; set the variable for real data."
-        )
-    return Settings(
-        warehouse=wh,
-        landing=land,
-        secret_key=(secret or _DEV_SECRET).encode(),
-        secret_is_default=not secret,
-    )
+    return Settings(warehouse=wh, landing=land, secret=os.environ.get("SKILLWATCH_SECRET_KEY"))
