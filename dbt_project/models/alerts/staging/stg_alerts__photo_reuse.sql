@@ -1,0 +1,27 @@
+{#- Optional input photo_reuse: the lake table when it exists, else an empty relation of the
+    columns declared in _alerts__sources.yml (meta.empty_schema). -#}
+{%- set src = source('alert_inputs', 'photo_reuse') -%}
+{%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
+{%- set columns = graph.sources['source.skillwatch.alert_inputs.photo_reuse'].meta.empty_schema if execute else {} -%}
+
+-- depends_on: {{ source('alert_inputs', 'photo_reuse') }}
+
+with
+
+source as (
+    {% if lake_table is not none %}
+    select
+        {%- for column in columns %}
+        "{{ column }}"{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ src }}
+    {% else %}
+    select
+        {%- for column, type in columns.items() %}
+        cast(null as {{ type }}) as "{{ column }}"{{ ',' if not loop.last }}
+        {%- endfor %}
+    where false
+    {% endif %}
+)
+
+select * from source
