@@ -70,6 +70,7 @@ for name, feed in DISTRICT_FEEDS.items():
                 df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         except Exception:
             continue
+        df = df.fillna("").astype(str)  # blank XLSX cells arrive as NaN
         rows += len(df)
         df = df.rename(columns=lambda h: lookup.get(normalise_header(h), h))
         df["src_file"] = str(path)
@@ -110,11 +111,12 @@ def _run(code: str, warehouse: Path, landing: Path) -> dict:
     warehouse.mkdir(parents=True)
     out = subprocess.run(
         [sys.executable, "-c", code, str(warehouse), str(landing)],
-        check=True,
         capture_output=True,
         text=True,
         cwd=HERE.parent,
     )
+    if out.returncode:
+        raise SystemExit(f"run failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -159,11 +159,22 @@ def main(argv: list[str] | None = None) -> int:
         add_help=False,
     )
 
+    sub.add_parser(
+        "spotcheck",
+        help="draw the week's risk-weighted spot checks: skillwatch spotcheck --week YYYY-Www",
+        add_help=False,
+    )
+
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["sql"]:  # its own option parsing: argparse's REMAINDER rejects -c
+    # commands with their own option parsing (argparse's REMAINDER rejects options like -c)
+    if argv[:1] == ["sql"]:
         from pipelines.warehouse.sql_shell import main_sql
 
         return main_sql(argv[1:])
+    if argv[:1] == ["spotcheck"]:
+        from pipelines.risk.cli import main_spotcheck
+
+        return main_spotcheck(argv[1:])
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -8,6 +8,7 @@ from pipelines.district_feeds import assets as district_feeds
 from pipelines.elearning import assets as elearning
 from pipelines.reports import dagster_defs as reports
 from pipelines.resources import SkillWatchResource
+from pipelines.risk import assets as risk
 from pipelines.warehouse import definitions_part as warehouse
 
 defs = dg.Definitions(
@@ -18,6 +19,7 @@ defs = dg.Definitions(
         *reports.ASSETS,
         *elearning.ASSETS,
         *cameras.ASSETS,
+        *risk.ASSETS,
     ],
     asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
     jobs=[
@@ -27,9 +29,10 @@ defs = dg.Definitions(
         *reports.JOBS,
         *elearning.JOBS,
         *cameras.JOBS,
+        *risk.JOBS,
     ],
     sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
-    schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES],
+    schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES, *risk.SCHEDULES],
     resources={
         "skillwatch": SkillWatchResource(),
         **quality.RESOURCES,
