@@ -160,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     sub.add_parser(
+        "alerts",
+        help="list early warnings and record actions: skillwatch alerts list|ack|resolve|dismiss",
+        add_help=False,
+    )
+    sub.add_parser(
         "spotcheck",
         help="draw the week's risk-weighted spot checks: skillwatch spotcheck --week YYYY-Www",
         add_help=False,
@@ -171,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipelines.warehouse.sql_shell import main_sql
 
         return main_sql(argv[1:])
+    if argv[:1] == ["alerts"]:
+        from pipelines.alerts.cli import main_alerts
+
+        return main_alerts(argv[1:])
     if argv[:1] == ["spotcheck"]:
         from pipelines.risk.cli import main_spotcheck
 

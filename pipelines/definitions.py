@@ -3,6 +3,7 @@
 import dagster as dg
 
 from expectations import dagster_defs as quality
+from pipelines.alerts import assets as alerts
 from pipelines.cameras import assets as cameras
 from pipelines.district_feeds import assets as district_feeds
 from pipelines.elearning import assets as elearning
@@ -20,6 +21,7 @@ defs = dg.Definitions(
         *elearning.ASSETS,
         *cameras.ASSETS,
         *risk.ASSETS,
+        *alerts.ASSETS,
     ],
     asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
     jobs=[
@@ -30,6 +32,7 @@ defs = dg.Definitions(
         *elearning.JOBS,
         *cameras.JOBS,
         *risk.JOBS,
+        *alerts.JOBS,
     ],
     sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
     schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES, *risk.SCHEDULES],

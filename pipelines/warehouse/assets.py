@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.alerts.assets import HISTORY_KEY, REGISTER_KEY
 from pipelines.resources import SkillWatchResource
 from pipelines.warehouse.docs import generate_docs
 from pipelines.warehouse.project import (
@@ -115,9 +116,12 @@ def dbt_docs(skillwatch: SkillWatchResource):
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(out))})
 
 
+# the early-warning state lives in Delta beside the dbt build: the institution status
+# history (W10) feeds the rules, the alert register is updated from their candidates
 warehouse_job = dg.define_asset_job(
     "build_warehouse",
-    selection=dg.AssetSelection.assets(skillwatch_dbt_assets, auditor_duckdb, dbt_docs),
+    selection=dg.AssetSelection.assets(skillwatch_dbt_assets, auditor_duckdb, dbt_docs)
+    | dg.AssetSelection.assets(HISTORY_KEY, REGISTER_KEY),
 )
 
 # an hour after the daily ingest (district_feeds: 03:30 Asia/Shanghai)

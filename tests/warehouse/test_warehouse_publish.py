@@ -78,6 +78,10 @@ def test_published_file_holds_no_clear_personal_data(built, published):
                 leaks.append((table, column, value))
             if column in NOT_PERSONAL_IDENTIFIERS or column.endswith(("_key", "_id")):
                 continue
+            if HEX32.fullmatch(value):
+                # a pseudonym: 32 hex digits often hold 11 decimal digits in a row by chance
+                # ('…13518049159…'); the clear-value check above is what catches a real leak
+                continue
             for token in ID_SHAPE.findall(value):
                 if is_valid_id_number(token):
                     leaks.append((table, column, token))

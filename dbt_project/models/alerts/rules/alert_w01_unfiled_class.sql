@@ -1,6 +1,7 @@
 {#- W01 未备案开班 unfiled class (red): sessions or attendance exist for a class that was not
     filed (filed_on blank) or was filed after its start date. One finding per class, dated
     by its first session or check-in. -#}
+{{ config(schema='alerts') }}
 with
 
 classes as (

@@ -1,6 +1,7 @@
 {#- The newest data day the rules evaluate up to: var('alerts_as_of_date') when set, else the
     latest data day of any accepted delivery (a district's nightly file of day D lands on
     D+1, so "today" would always look one day short). -#}
+{{ config(schema='alerts') }}
 with
 
 deliveries as (

@@ -1,5 +1,6 @@
 {#- Optional input alert_actions: the lake table when it exists, else an empty relation of the
     columns declared in _alerts__sources.yml (meta.empty_schema). -#}
+{{ config(schema='alerts') }}
 {%- set src = source('alert_inputs', 'alert_actions') -%}
 {%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
 {%- set columns = graph.sources['source.skillwatch.alert_inputs.alert_actions'].meta.empty_schema if execute else {} -%}

@@ -1,5 +1,6 @@
 {#- Optional input camera_frames: the lake table when it exists, else an empty relation of the
     columns declared in _alerts__sources.yml (meta.empty_schema). -#}
+{{ config(schema='alerts') }}
 {%- set src = source('alert_inputs', 'camera_frames') -%}
 {%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
 {%- set columns = graph.sources['source.skillwatch.alert_inputs.camera_frames'].meta.empty_schema if execute else {} -%}

@@ -1,10 +1,13 @@
-{#- Optional input camera_health: the lake table when it exists, else an empty relation of the
-    columns declared in _alerts__sources.yml (meta.empty_schema). -#}
-{%- set src = source('alert_inputs', 'camera_health') -%}
+{#- Optional input camera_health: the camera source `cameras.health` (declared with the camera
+    marts in models/staging/cameras) projected to the columns the rules read; an empty relation
+    of its declared schema until the lake table exists. -#}
+{{ config(schema='alerts') }}
+{%- set src = source('cameras', 'health') -%}
 {%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
-{%- set columns = graph.sources['source.skillwatch.alert_inputs.camera_health'].meta.empty_schema if execute else {} -%}
+{%- set declared = graph.sources['source.skillwatch.cameras.health'].meta.empty_schema if execute else {} -%}
+{%- set columns = ['camera_id', 'day', 'frames', 'heartbeats'] -%}
 
--- depends_on: {{ source('alert_inputs', 'camera_health') }}
+-- depends_on: {{ source('cameras', 'health') }}
 
 with
 
@@ -17,8 +20,8 @@ source as (
     from {{ src }}
     {% else %}
     select
-        {%- for column, type in columns.items() %}
-        cast(null as {{ type }}) as "{{ column }}"{{ ',' if not loop.last }}
+        {%- for column in columns %}
+        cast(null as {{ declared[column] }}) as "{{ column }}"{{ ',' if not loop.last }}
         {%- endfor %}
     where false
     {% endif %}

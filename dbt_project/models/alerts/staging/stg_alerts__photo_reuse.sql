@@ -1,10 +1,13 @@
-{#- Optional input photo_reuse: the lake table when it exists, else an empty relation of the
-    columns declared in _alerts__sources.yml (meta.empty_schema). -#}
-{%- set src = source('alert_inputs', 'photo_reuse') -%}
+{#- Optional input photo_reuse: the camera source `cameras.photo_reuse` (declared with the camera
+    marts in models/staging/cameras) projected to the columns the rules read; an empty relation
+    of its declared schema until the lake table exists. -#}
+{{ config(schema='alerts') }}
+{%- set src = source('cameras', 'photo_reuse') -%}
 {%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
-{%- set columns = graph.sources['source.skillwatch.alert_inputs.photo_reuse'].meta.empty_schema if execute else {} -%}
+{%- set declared = graph.sources['source.skillwatch.cameras.photo_reuse'].meta.empty_schema if execute else {} -%}
+{%- set columns = ['photo_a', 'photo_b', 'method', 'distance', 'reused', 'record_a', 'person_a', 'day_a', 'session_a', 'class_a', 'district_a', 'record_b', 'person_b', 'day_b', 'session_b', 'class_b', 'district_b', 'finding'] -%}
 
--- depends_on: {{ source('alert_inputs', 'photo_reuse') }}
+-- depends_on: {{ source('cameras', 'photo_reuse') }}
 
 with
 
@@ -17,8 +20,8 @@ source as (
     from {{ src }}
     {% else %}
     select
-        {%- for column, type in columns.items() %}
-        cast(null as {{ type }}) as "{{ column }}"{{ ',' if not loop.last }}
+        {%- for column in columns %}
+        cast(null as {{ declared[column] }}) as "{{ column }}"{{ ',' if not loop.last }}
         {%- endfor %}
     where false
     {% endif %}

@@ -1,10 +1,13 @@
-{#- Optional input session_coverage: the lake table when it exists, else an empty relation of the
-    columns declared in _alerts__sources.yml (meta.empty_schema). -#}
-{%- set src = source('alert_inputs', 'session_coverage') -%}
+{#- Optional input session_coverage: the camera source `cameras.session_coverage` (declared with the camera
+    marts in models/staging/cameras) projected to the columns the rules read; an empty relation
+    of its declared schema until the lake table exists. -#}
+{{ config(schema='alerts') }}
+{%- set src = source('cameras', 'session_coverage') -%}
 {%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
-{%- set columns = graph.sources['source.skillwatch.alert_inputs.session_coverage'].meta.empty_schema if execute else {} -%}
+{%- set declared = graph.sources['source.skillwatch.cameras.session_coverage'].meta.empty_schema if execute else {} -%}
+{%- set columns = ['session_id', 'class_id', 'district_code', 'institution_id', 'starts_at', 'ends_at', 'camera_ids', 'status', 'session_minutes', 'minutes_with_frames', 'coverage_share', 'frames', 'counted_frames', 'median_headcount', 'checked_in', 'tamper_states'] -%}
 
--- depends_on: {{ source('alert_inputs', 'session_coverage') }}
+-- depends_on: {{ source('cameras', 'session_coverage') }}
 
 with
 
@@ -17,8 +20,8 @@ source as (
     from {{ src }}
     {% else %}
     select
-        {%- for column, type in columns.items() %}
-        cast(null as {{ type }}) as "{{ column }}"{{ ',' if not loop.last }}
+        {%- for column in columns %}
+        cast(null as {{ declared[column] }}) as "{{ column }}"{{ ',' if not loop.last }}
         {%- endfor %}
     where false
     {% endif %}

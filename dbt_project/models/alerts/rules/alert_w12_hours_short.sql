@@ -1,0 +1,45 @@
+{#- W12 课时不足 hours short (orange): a class that has ended (end_date on or before the newest
+    data day) whose delivered session hours are under var('w12_min_hours_share') of its
+    planned hours. A class that ended with no session at all is "no data" (its schedule never
+    arrived), reported in alert_rule_status. -#}
+{{ config(schema='alerts') }}
+with
+
+classes as (
+    select * from {{ ref('dim_class') }}
+),
+
+sessions as (
+    select class_key, count(*) as sessions, sum(declared_hours) as hours
+    from {{ ref('fct_sessions') }}
+    group by class_key
+),
+
+as_of as (
+    select * from {{ ref('int_alerts__as_of') }}
+),
+
+final as (
+    select
+        'W12' as rule_code,
+        'orange' as level,
+        'class' as scope,
+        classes.district_code,
+        split_part(classes.institution_key, ':', 2) as institution_id,
+        classes.class_id,
+        cast(null as varchar) as session_id,
+        cast(null as varchar) as enrolment_id,
+        cast(null as varchar) as subject_id,
+        classes.end_date as event_date,
+        '班级 ' || classes.class_id || ' 已于 ' || classes.end_date || ' 结班，' || sessions.sessions
+            || ' 个课次共 ' || round(sessions.hours, 1) || ' 课时，计划 ' || classes.planned_hours
+            || ' 课时（' || round(100 * sessions.hours / nullif(classes.planned_hours, 0), 1)
+            || '%，低于 ' || round(100 * {{ var('w12_min_hours_share') }}, 0) || '%）' as evidence
+    from classes
+    inner join sessions on classes.class_key = sessions.class_key
+    cross join as_of
+    where classes.end_date <= as_of.as_of_date
+        and sessions.hours < {{ var('w12_min_hours_share') }} * classes.planned_hours
+)
+
+select * from final
