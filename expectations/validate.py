@@ -42,7 +42,7 @@ def dq_results_path(settings: Settings) -> Path:
 
 
 def gx_docs_path(settings: Settings) -> Path:
-    return settings.warehouse / "docs" / "gx"
+    return settings.gx_docs
 
 
 def archived_path(settings: Settings, sha256: str, file: str) -> Path:

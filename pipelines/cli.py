@@ -106,23 +106,53 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     else:
         console.print(f"landing folder {settings.landing} already has deliveries: not simulating")
     code = _cmd_run(argparse.Namespace(warehouse=None, landing=None))
+    from pipelines.docs import interface
+
+    interface.write(settings.docs)
     console.print(
         f"\n[bold]The lake:[/] {settings.lake}\n"
         "[bold]Open Dagster:[/] .venv/bin/dagster dev -m pipelines.definitions  "
         "(then http://127.0.0.1:3000)\n"
-        "[bold]Interface standard:[/] .venv/bin/skillwatch docs interface"
+        "[bold]Documents (interface standard, dbt docs, Data Docs):[/] .venv/bin/skillwatch docs"
     )
     return code
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
+    """Write the interface document, or say where every generated document is."""
     from pipelines.docs import interface
     from pipelines.settings import get_settings
 
-    out = Path(args.out) if args.out else get_settings().warehouse / "docs"
+    settings = get_settings()
+    out = Path(args.out) if args.out else settings.docs
     if args.what == "interface":
         for path in interface.write(out):
             console.print(f"wrote {path}")
+        return 0
+    table = Table(title="SkillWatch documents")
+    table.add_column("document")
+    table.add_column("where")
+    table.add_column("state")
+    entries = [
+        (
+            "数据对接规范 interface standard",
+            out / "interface-standard.zh.html",
+            "skillwatch docs interface",
+        ),
+        (
+            "dbt docs (models, lineage, tests)",
+            settings.dbt_docs / "index.html",
+            "built by the dbt_docs asset",
+        ),
+        (
+            "Great Expectations Data Docs",
+            settings.gx_docs / "index.html",
+            "built by the dq_results asset",
+        ),
+    ]
+    for name, path, how in entries:
+        table.add_row(name, str(path), "present" if path.exists() else f"missing: {how}")
+    console.print(table)
     return 0
 
 
@@ -148,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("docs", help="write documents (the Chinese interface standard)")
-    p.add_argument("what", choices=["interface"])
+    p = sub.add_parser(
+        "docs", help="where the documents are; 'docs interface' writes the interface standard"
+    )
+    p.add_argument("what", nargs="?", choices=["interface"])
     p.add_argument("--out")
     p.set_defaults(func=_cmd_docs)
 

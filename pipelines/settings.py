@@ -63,6 +63,20 @@ class Settings:
         return self.warehouse / "archive"
 
     @property
+    def docs(self) -> Path:
+        """Generated documents: the interface standard, and the two folders below."""
+        return self.warehouse / "docs"
+
+    @property
+    def dbt_docs(self) -> Path:
+        return self.docs / "dbt"
+
+    @property
+    def gx_docs(self) -> Path:
+        """Great Expectations Data Docs."""
+        return self.docs / "gx"
+
+    @property
     def duckdb_path(self) -> Path:
         return Path(os.environ.get("SKILLWATCH_DUCKDB", self.warehouse / "skillwatch.duckdb"))
 

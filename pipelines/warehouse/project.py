@@ -28,7 +28,7 @@ def build_db_path(settings: Settings) -> Path:
 
 
 def docs_dir(settings: Settings) -> Path:
-    return settings.warehouse / "docs" / "dbt"
+    return settings.dbt_docs
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
