@@ -77,7 +77,7 @@ for name, feed in DISTRICT_FEEDS.items():
         frames.append(df)
     if not frames:
         continue
-    df = pd.concat(frames, ignore_index=True)
+    df = pd.concat(frames, ignore_index=True).fillna("")  # columns some files lack
     bad = pd.Series(False, index=df.index)
     for c in feed.columns:
         if c.name not in df:
@@ -124,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="city")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--pandas-runs", type=int, default=1, help="0 skips the baseline")
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE.parent))
@@ -137,9 +137,11 @@ def main() -> None:
         print(f"simulated {args.scale} in {time.perf_counter() - t:.1f} s")
 
     results = {}
-    engines = {"skillwatch": _SKILLWATCH} | ({} if args.skip_pandas else {"pandas": _PANDAS})
-    for name, code in engines.items():
-        runs = [_run(code, WORK / f"wh_{name}", landing) for _ in range(args.runs)]
+    engines = {"skillwatch": (_SKILLWATCH, args.runs), "pandas": (_PANDAS, args.pandas_runs)}
+    for name, (code, n) in engines.items():
+        if not n:
+            continue
+        runs = [_run(code, WORK / f"wh_{name}", landing) for _ in range(n)]
         secs = statistics.median(r["seconds"] for r in runs)
         results[name] = {
             "median_s": secs,

@@ -173,6 +173,7 @@ class LoadedDelivery:
     mapping: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     error: UnreadableFile | None = None
+    rows_read: int = 0  # kept: the raw records are let go once typed
 
 
 class Ingestor:
@@ -208,36 +209,48 @@ class Ingestor:
             for f, s, feed in register.iter_rows():
                 seen_bytes.setdefault((feed, s), f)
         todo = list(discover(self.settings.landing) if deliveries is None else deliveries)
+        total = len(todo)
+        by_feed: dict[str, list[Delivery]] = {}
+        for d in todo:
+            by_feed.setdefault("" if d.problem else d.feed, []).append(d)
+        done = 0
 
-        by_feed: dict[str, list[LoadedDelivery]] = {}
-        orphans: list[LoadedDelivery] = []
-        for i, d in enumerate(todo):
+        def load(d: Delivery) -> LoadedDelivery | None:
+            """Read one file; None when it needs no ingest (same file again, same bytes)."""
+            nonlocal done
+            done += 1
             if progress:
-                progress("reading deliveries", i, len(todo))
+                progress("reading deliveries", done, total)
             data = d.path.read_bytes()
             loaded = LoadedDelivery(d, _sha256(data), len(data))
             if (d.file, loaded.sha256) in seen_paths:
                 summary.skipped_same_bytes += 1
-                continue  # the very same file again: a no-op
+                return None  # the very same file again: a no-op
             self._archive(loaded, data)
             if (d.feed, loaded.sha256) in seen_bytes:
                 first = seen_bytes[(d.feed, loaded.sha256)]
                 summary.files.append(self._register_row(loaded, status="duplicate", detail=first))
-                continue
+                return None
             seen_bytes[(d.feed, loaded.sha256)] = d.file
             if d.problem:
                 loaded.error = UnreadableFile(d.problem, f"not a delivery path: {d.file}")
-                orphans.append(loaded)
-                continue
-            read_into(loaded, data)
-            by_feed.setdefault(d.feed, []).append(loaded)
+            else:
+                read_into(loaded, data)
+            return loaded
 
-        registers = [self._register_row(o, status="unreadable") for o in orphans]
+        registers = [
+            self._register_row(o, status="unreadable")
+            for o in filter(None, map(load, by_feed.pop("", [])))
+        ]
+        # one feed at a time, in reference order: only one feed's raw files are in memory
+        # (all of a city-year's at once peaked at 3.5 GB)
         for name, feed in ALL_FEEDS.items():
-            if name in by_feed:
+            loaded = [x for x in map(load, by_feed.pop(name, [])) if x is not None]
+            if loaded:
                 if progress:
                     progress(f"ingesting {name}", 0, 1)
-                registers.extend(self._ingest_feed(feed, by_feed[name]))
+                registers.extend(self._ingest_feed(feed, loaded))
+            del loaded
         summary.files.extend(registers)
         if summary.files:
             frame = pl.DataFrame(summary.files, schema=REGISTER_SCHEMA)
@@ -268,12 +281,20 @@ class Ingestor:
         typed = self.protector.protect(typed, feed)
         typed = check_references(feed, typed, self.lookup)
 
-        ok = typed.filter(pl.col(PROBLEMS).list.len() == 0)
-        bad = typed.filter(pl.col(PROBLEMS).list.len() > 0)
-
+        # quarantine first, then let the raw records and the typed batch go before the MERGE:
+        # a city-year's attendance held three copies at once and peaked over 3 GiB
+        ok_mask = pl.col(PROBLEMS).list.len() == 0
+        quarantine = self._quarantine_rows(feed, readable, typed.filter(~ok_mask))
+        for f in readable:
+            f.table.frame, f.table.broken = f.table.frame.clear(), []
+        ok = typed.filter(ok_mask)
+        del typed
+        ok_counts = dict(ok.group_by("src_sha256").len().iter_rows())
+        days = self._data_days(feed, ok)
         accepted = ok.with_columns(
             pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
         ).select(list(bronze_columns(feed)))
+        del ok
         # several deliveries of one key in a batch: the latest delivery wins
         accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
             subset=keys, keep="last", maintain_order=True
@@ -284,14 +305,11 @@ class Ingestor:
             keys=keys,
             newer="src_delivered_at",
         )
+        del accepted
         self._lookups.pop(feed.name, None)
-
-        quarantine = self._quarantine_rows(feed, readable, bad)
         delta_io.insert_new(self.settings.quarantine, quarantine, keys=["sha256", "row_number"])
 
-        ok_counts = dict(ok.group_by("src_sha256").len().iter_rows())
         bad_counts = dict(quarantine.group_by("sha256").len().iter_rows())
-        days = self._data_days(feed, ok)
         for f in readable:
             registers.append(
                 self._register_row(
@@ -387,7 +405,7 @@ class Ingestor:
     ) -> dict:
         d = f.delivery
         table = f.table
-        read = table.rows_read if table else 0
+        read = f.rows_read
         if status is None:
             status = "accepted" if quarantined == 0 else "rejected" if accepted == 0 else "partial"
         reason = f.error.reason.value if f.error else None
@@ -436,6 +454,7 @@ def read_into(loaded: LoadedDelivery, data: bytes) -> None:
         loaded.error = exc
         return
     loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
+    loaded.rows_read = table.rows_read
 
 
 def strings_frame(feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
