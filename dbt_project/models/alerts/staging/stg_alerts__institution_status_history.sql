@@ -1,28 +1,13 @@
 {#- Optional input institution_status_history: the lake table when it exists, else an empty relation of the
     columns declared in _alerts__sources.yml (meta.empty_schema). -#}
 {{ config(schema='alerts') }}
-{%- set src = source('alert_inputs', 'institution_status_history') -%}
-{%- set lake_table = adapter.get_relation(src.database, src.schema, src.identifier) if execute else none -%}
-{%- set columns = graph.sources['source.skillwatch.alert_inputs.institution_status_history'].meta.empty_schema if execute else {} -%}
 
 -- depends_on: {{ source('alert_inputs', 'institution_status_history') }}
 
 with
 
 source as (
-    {% if lake_table is not none %}
-    select
-        {%- for column in columns %}
-        "{{ column }}"{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ src }}
-    {% else %}
-    select
-        {%- for column, type in columns.items() %}
-        cast(null as {{ type }}) as "{{ column }}"{{ ',' if not loop.last }}
-        {%- endfor %}
-    where false
-    {% endif %}
+    {{ optional_source('alert_inputs', 'institution_status_history', columns='declared') }}
 )
 
 select * from source
