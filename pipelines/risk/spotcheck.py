@@ -155,7 +155,9 @@ def draw_records(
     cols = ["class_key", "session_key", "record_key", "record_id", "id_number_masked",
             "checked_at", "punch_method", "face_score"]  # fmt: skip
     if checkins is None or checkins.is_empty() or items.is_empty():
-        return pl.DataFrame(schema={c: pl.String for c in cols})
+        # the same column types as a real draw: the export formats checked_at as a time
+        types = {"checked_at": pl.Datetime("us"), "face_score": pl.Float64}
+        return pl.DataFrame(schema={c: types.get(c, pl.String) for c in cols})
     rng = np.random.default_rng([seed, 1])
     monday, sunday = week_bounds(week)
     pool = checkins.filter(pl.col("class_key").is_in(items["class_key"].to_list())).select(cols)

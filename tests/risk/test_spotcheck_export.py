@@ -87,3 +87,12 @@ def test_the_weekly_asset_draws_and_records_its_seed(city):
     meta = res.asset_materializations_for_node("risk__spotcheck_draw")[0].metadata
     assert meta["seed"].value == "99" and meta["classes"].value > 0
     assert store.recorded_seed(city.settings, week) == 99
+
+
+def test_a_week_without_running_classes_gives_an_empty_list_not_a_crash(city, tmp_path):
+    # the weekly schedule draws for the current week, which may hold no class at all
+    out = tmp_path / "empty.xlsx"
+    args = ["--week", "2027-W01", "--warehouse", str(city.settings.warehouse), "--out", str(out)]
+    assert main_spotcheck(args) == 0
+    sheets = _cells(out)
+    assert len(sheets["抽查班级"]) == 1  # the header row only
