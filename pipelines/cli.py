@@ -44,7 +44,8 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
     assets = [*(defs.assets or []), *(defs.asset_checks or [])]
     # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    return dg.materialize(assets, resources=resources, run_config=run_config, raise_on_error=True)
+    # a failing asset does not stop the others that do not need it; the summary names it
+    return dg.materialize(assets, resources=resources, run_config=run_config, raise_on_error=False)
 
 
 def _print_summary(settings) -> None:
@@ -91,6 +92,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     console.print(f"landing: {settings.landing}\nwarehouse: {settings.warehouse}")
     result = run_pipeline(str(settings.warehouse), str(settings.landing))
     _print_summary(settings)
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = error.cause.message if error and error.cause else (error.message if error else "")
+        console.print(f"[red]failed:[/] {event.step_key}: {message.strip()[:300]}")
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    if skipped:
+        console.print(f"[yellow]skipped (upstream failed):[/] {', '.join(skipped)}")
     return 0 if result.success else 1
 
 
