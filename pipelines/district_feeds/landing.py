@@ -45,6 +45,23 @@ def _delivered_at(path: Path) -> dt.datetime:
     return stamp.replace(tzinfo=None, microsecond=0)
 
 
+def _delivery(
+    landing: Path, path: Path, district: str, feed: str, problem: FileReason | None
+) -> Delivery:
+    """A found file; one whose folders are right but whose extension is not a format of the
+    standard gets UNKNOWN_FORMAT."""
+    if problem is None and path.suffix.lower() not in FORMATS:
+        problem = FileReason.UNKNOWN_FORMAT
+    return Delivery(
+        path=path,
+        file=path.relative_to(landing).as_posix(),
+        district_code=district,
+        feed=feed,
+        delivered_at=_delivered_at(path),
+        problem=problem,
+    )
+
+
 def _skip(name: str) -> bool:
     # '_truth', '_config' and dot-files are not deliveries
     return name.startswith(("_", "."))
@@ -79,18 +96,7 @@ def discover(landing: Path) -> list[Delivery]:
                 problem = FileReason.UNKNOWN_DISTRICT
             elif feed not in DISTRICT_FEEDS or len(rel_parts) != 2:
                 problem = FileReason.UNKNOWN_FEED
-            elif path.suffix.lower() not in FORMATS:
-                problem = FileReason.UNKNOWN_FORMAT
-            found.append(
-                Delivery(
-                    path=path,
-                    file=path.relative_to(landing).as_posix(),
-                    district_code=district,
-                    feed=feed,
-                    delivered_at=_delivered_at(path),
-                    problem=problem,
-                )
-            )
+            found.append(_delivery(landing, path, district, feed, problem))
     found.sort(key=lambda d: (d.delivered_at, d.file))
     return found
 
@@ -119,19 +125,6 @@ def _discover_under(
         if not path.is_file() or any(_skip(p) for p in rel_parts):
             continue
         feed = by_folder.get(rel_parts[0], "") if len(rel_parts) == depth else ""
-        problem = None
-        if not feed:
-            problem = FileReason.UNKNOWN_FEED
-        elif path.suffix.lower() not in FORMATS:
-            problem = FileReason.UNKNOWN_FORMAT
-        found.append(
-            Delivery(
-                path=path,
-                file=path.relative_to(landing).as_posix(),
-                district_code=CITY_CODE,
-                feed=feed,
-                delivered_at=_delivered_at(path),
-                problem=problem,
-            )
-        )
+        problem = None if feed else FileReason.UNKNOWN_FEED
+        found.append(_delivery(landing, path, CITY_CODE, feed, problem))
     return found
