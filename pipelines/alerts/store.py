@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 from deltalake import DeltaTable, write_deltalake
 
+from pipelines.contract.published import ALERT_SCHEMA
 from pipelines.lib import delta_io
 from pipelines.settings import Settings
 
@@ -40,17 +41,9 @@ SYSTEM = "system"
 CAUSE_GONE = "cause no longer present in data"
 CAUSE_BACK = "cause present again in data"
 
+# the alert's identity and evidence as published (contract), then its life in the register
 REGISTER_SCHEMA = {
-    "alert_id": pl.String,
-    "rule_code": pl.String,
-    "level": pl.String,
-    "scope": pl.String,
-    "district_code": pl.String,
-    "institution_id": pl.String,
-    "class_id": pl.String,
-    "period": pl.String,
-    "period_start": pl.Date,
-    "evidence": pl.String,
+    **{c: t for c, t in ALERT_SCHEMA.items() if c not in ("first_seen_at", "status", "risk_score")},
     "first_seen_at": TS,
     "last_seen_at": TS,
     "cause_present": pl.Boolean,

@@ -21,23 +21,9 @@ import hashlib
 import polars as pl
 
 from pipelines.contract import CITY_CODE
+from pipelines.contract.published import ALERT_SCHEMA
 from pipelines.elearning.config import DEFAULT_RULES, ElearningRules
 
-ALERT_SCHEMA = {
-    "alert_id": pl.String,
-    "rule_code": pl.String,
-    "level": pl.String,
-    "scope": pl.String,
-    "district_code": pl.String,
-    "institution_id": pl.String,
-    "class_id": pl.String,
-    "period": pl.String,
-    "period_start": pl.Date,
-    "first_seen_at": pl.Datetime("us"),
-    "status": pl.String,
-    "evidence": pl.String,
-    "risk_score": pl.Float64,
-}
 RULES = {
     "E01": ("刷课：完成速度超出课件允许", "orange"),
     "E02": ("学时异常：计入时长远超课程时长", "yellow"),
