@@ -17,18 +17,16 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from pipelines.contract import ALL_FEEDS, LATE_AFTER_DAYS, Feed, FileReason, T
+from pipelines.contract import ALL_FEEDS, LATE_AFTER_DAYS, Column, Feed, FileReason, T
 from pipelines.contract.headers import map_headers
-from pipelines.district_feeds.conform import PROBLEMS, conform
+from pipelines.district_feeds.conform import POLARS_TYPES, PROBLEMS, conform
 from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
 from pipelines.district_feeds.references import DISTRICT, check_references
 from pipelines.lib import delta_io
@@ -112,14 +110,10 @@ class IngestSummary:
 
 def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
     """The bronze schema of a feed: typed contract columns, personal fields protected, lineage."""
-    from pipelines.district_feeds.conform import POLARS_TYPES
-
     cols: dict[str, pl.DataType] = {}
     for c in feed.columns:
         if c.pii:
-            cols[f"{c.name}_pseudo"] = pl.String
-            cols[f"{c.name}_masked"] = pl.String
-            cols[f"{c.name}_enc"] = pl.String
+            cols.update(dict.fromkeys(protected_columns(c), pl.String))
         else:
             cols[c.name] = POLARS_TYPES[c.type]
     return {**cols, **LINEAGE}
@@ -143,7 +137,7 @@ class _Protector:
                     f"{c.name}_masked": [mask(c.pii, v) for v in values],
                     f"{c.name}_enc": [self.cipher.encrypt(v) for v in values],
                 },
-                schema={"__v": pl.String, **dict.fromkeys(bronze_columns_for(c), pl.String)},
+                schema={"__v": pl.String, **dict.fromkeys(protected_columns(c), pl.String)},
             )
             frame = (
                 frame.with_columns(pl.col(c.name).str.strip_chars().alias("__v"))
@@ -153,7 +147,8 @@ class _Protector:
         return frame
 
 
-def bronze_columns_for(column) -> list[str]:
+def protected_columns(column: Column) -> list[str]:
+    """What a personal column becomes in bronze: pseudonym, masked form, ciphertext."""
     return [f"{column.name}_pseudo", f"{column.name}_masked", f"{column.name}_enc"]
 
 
@@ -546,8 +541,3 @@ def _sha256(data: bytes) -> str:
 def ingest(settings: Settings, progress=None, run_id: str | None = None) -> IngestSummary:
     """Ingest every new delivery under ``settings.landing``."""
     return Ingestor(settings, run_id).run(progress=progress)
-
-
-def copy_into_landing(src: Path, landing: Path) -> None:
-    """Used by tests and the demo: deliver files as districts would (keeping mtimes)."""
-    shutil.copytree(src, landing, dirs_exist_ok=True)
