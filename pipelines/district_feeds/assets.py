@@ -17,10 +17,13 @@ def bronze_key(feed: str) -> dg.AssetKey:
     return dg.AssetKey(["bronze", feed])
 
 
+# bronze tables sit with the rest of their source in the asset graph
+_GROUP_BY_SOURCE = {"district": GROUP, "elearning": "elearning", "camera": "cameras"}
+
 _SPECS = [
     dg.AssetSpec(
         bronze_key(name),
-        group_name=GROUP if feed.source == "district" else feed.source,
+        group_name=_GROUP_BY_SOURCE[feed.source],
         description=f"{feed.zh} ({name}): accepted rows, typed per the interface standard, "
         "personal fields as pseudonym/mask/ciphertext, with lineage columns.",
         kinds={"delta", "polars"},
