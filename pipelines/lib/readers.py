@@ -142,14 +142,22 @@ def read_csv_text(text: str) -> RawTable:
 _VECTORISED_FROM = 256_000  # characters
 
 
-def _split_record(line: str, n: int) -> list[str] | None:
-    """A quote-free line's fields, trailing empty separators dropped; None if blank."""
-    fields = line.split(",")
-    if all(not f.strip() for f in fields):
+def _record_fields(fields: list[str], n: int) -> list[str] | None:
+    """A record's fields with trailing empty separators dropped (some exports add them);
+    None for a line with no value at all, which is not a record."""
+    if not fields or all(not f.strip() for f in fields):
         return None
     if len(fields) > n and all(not f.strip() for f in fields[n:]):
-        fields = fields[:n]  # trailing empty separators some exports add
+        fields = fields[:n]
     return fields
+
+
+def _ragged(headers: list[str], fields: list[str], ordinal: int) -> RawRecord:
+    """A record with the wrong number of fields, its values kept by position."""
+    values: dict[str, str | None] = dict(zip(headers, fields, strict=False))
+    if len(fields) > len(headers):
+        values["_extra_fields"] = "|".join(fields[len(headers) :])
+    return RawRecord(ordinal, values, RowReason.RAGGED_ROW)
 
 
 def _read_unquoted_csv(text: str) -> RawTable:
@@ -178,15 +186,12 @@ def _read_unquoted_csv(text: str) -> RawTable:
     extra_numbers: list[int] = []
     broken: list[RawRecord] = []
     for line, ordinal in others.select("line", ROW).iter_rows():
-        record = _split_record(line, n)
+        record = _record_fields(line.split(","), n)
         if record is not None and len(record) == n:
             extra_good.append(record)
             extra_numbers.append(ordinal)
         elif record is not None:
-            values: dict[str, str | None] = dict(zip(headers, record, strict=False))
-            if len(record) > n:
-                values["_extra_fields"] = "|".join(record[n:])
-            broken.append(RawRecord(ordinal, values, RowReason.RAGGED_ROW))
+            broken.append(_ragged(headers, record, ordinal))
     if extra_good:
         frame = pl.concat([frame, _frame(headers, extra_good, extra_numbers)]).sort(ROW)
     return RawTable("csv", None, headers, frame, broken)
@@ -206,20 +211,16 @@ def _read_csv_module(text: str) -> RawTable:
     broken: list[RawRecord] = []
     ordinal = 0
     try:
-        for fields in rows:
-            if not fields or all(not f.strip() for f in fields):
-                continue  # a line with no value at all is not a record
+        for line in rows:
+            fields = _record_fields(line, n)
+            if fields is None:
+                continue
             ordinal += 1
-            if len(fields) > n and all(not f.strip() for f in fields[n:]):
-                fields = fields[:n]  # trailing empty separators some exports add
             if len(fields) == n:
                 good.append(fields)
                 numbers.append(ordinal)
-                continue
-            values: dict[str, str | None] = dict(zip(headers, fields, strict=False))
-            if len(fields) > n:
-                values["_extra_fields"] = "|".join(fields[n:])
-            broken.append(RawRecord(ordinal, values, RowReason.RAGGED_ROW))
+            else:
+                broken.append(_ragged(headers, fields, ordinal))
     except csv.Error as exc:  # e.g. an unterminated quote swallowing the rest of the file
         ordinal += 1
         broken.append(RawRecord(ordinal, {}, RowReason.RAGGED_ROW, raw_text=str(exc)))
