@@ -49,6 +49,10 @@ class Settings:
     def bronze(self, feed: str) -> Path:
         return self.lake / "bronze" / feed
 
+    def silver(self, table: str) -> Path:
+        """Tables the sources' assets derive (cameras, e-learning, alert inputs)."""
+        return self.lake / "silver" / table
+
     @property
     def quarantine(self) -> Path:
         return self.lake / "quarantine"

@@ -39,7 +39,7 @@ DATA_DAY_SHIFT = dt.timedelta(hours=12)
 
 
 def history_path(settings: Settings) -> Path:
-    return settings.lake / "silver" / TABLE
+    return settings.silver(TABLE)
 
 
 def _archived(settings: Settings, file: str, sha256: str) -> Path:

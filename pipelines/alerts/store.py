@@ -206,7 +206,7 @@ def _known_alert(settings: Settings, alert_id: str) -> bool:
     register = read_register(settings)
     if alert_id in set(register["alert_id"]):
         return True
-    elearning = delta_io.read(settings.lake / "silver" / "elearning_alerts", columns=["alert_id"])
+    elearning = delta_io.read(settings.silver("elearning_alerts"), columns=["alert_id"])
     return not elearning.is_empty() and alert_id in set(elearning["alert_id"])
 
 

@@ -10,6 +10,7 @@ import os
 import dagster as dg
 from pydantic import Field
 
+from pipelines.asset_keys import silver_key
 from pipelines.cameras import tables
 from pipelines.cameras.build import build_health_and_coverage
 from pipelines.cameras.config import DEFAULT, CameraConfig, load_camera_config
@@ -21,10 +22,6 @@ from pipelines.resources import SkillWatchResource
 from video_features import load_config as load_vf_config
 
 GROUP = "cameras"
-
-
-def silver_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["silver", table])
 
 
 class CameraRunConfig(dg.Config):

@@ -22,7 +22,7 @@ PHOTO_REUSE = "photo_reuse"
 
 
 def silver(settings: Settings, table: str) -> Path:
-    return settings.lake / "silver" / table
+    return settings.silver(table)
 
 
 FILES_SCHEMA = {

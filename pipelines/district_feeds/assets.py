@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from pipelines.asset_keys import bronze_key
 from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.ingest import REGISTER_SCHEMA, Ingestor
 from pipelines.district_feeds.landing import discover
@@ -11,10 +12,6 @@ from pipelines.resources import SkillWatchResource
 GROUP = "district_feeds"
 DELIVERIES = dg.AssetKey(["bronze", "deliveries"])
 QUARANTINE = dg.AssetKey(["bronze", "quarantine"])
-
-
-def bronze_key(feed: str) -> dg.AssetKey:
-    return dg.AssetKey(["bronze", feed])
 
 
 # bronze tables sit with the rest of their source in the asset graph

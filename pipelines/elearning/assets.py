@@ -11,6 +11,7 @@ import datetime as dt
 import dagster as dg
 from pydantic import Field
 
+from pipelines.asset_keys import silver_key
 from pipelines.district_feeds.assets import bronze_key
 from pipelines.elearning.build import ALERTS, REMINDERS, SILVER, build
 from pipelines.elearning.config import DEFAULT_RULES, ElearningRules
@@ -18,10 +19,6 @@ from pipelines.reports.smtp import SmtpConfig
 from pipelines.resources import SkillWatchResource
 
 GROUP = "elearning"
-
-
-def silver_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["silver", table])
 
 
 _DESCRIPTIONS = {

@@ -38,7 +38,7 @@ REMINDERS = "elearning_reminders"
 
 
 def silver(settings: Settings, table: str) -> Path:
-    return settings.lake / "silver" / table
+    return settings.silver(table)
 
 
 def outbox_dir(settings: Settings) -> Path:
