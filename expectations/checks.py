@@ -2,8 +2,10 @@
 legality and compliance rules (数据对接规范, "Legality and compliance checks").
 
 A ``CheckSpec`` is pure data: a stable name stored in ``dq_results`` (``not_null:class_id``),
-the contract column it concerns, a severity, the quarantine reason it corresponds to, a
-Chinese label for district reports, and the GX expectation that decides it. The columns an
+the contract column it concerns, the reason code it stands for, its severity (the
+contract's for that reason: blocking, pending or warning, declared once in
+``pipelines.contract.reasons.SEVERITY``), a Chinese label for district reports, and the GX
+expectation that decides it. The columns an
 expectation reads are those of the validation frame (``expectations.validation_frame``):
 contract columns typed, ``<col>__text`` as delivered, and derived ``__`` columns holding
 what other feeds say (class dates, subsidy cap, reference keys).
@@ -23,12 +25,23 @@ from expectations.custom_expectations import (
     ExpectColumnValuesToExistInReference,
     ExpectColumnValuesToParseAsContractType,
 )
-from pipelines.contract import Check, Feed, FileReason, RowReason, T
+from pipelines.contract import (
+    Check,
+    CheckReason,
+    Feed,
+    FileReason,
+    RowReason,
+    Severity,
+    T,
+    severity_of,
+)
 
-ERROR = "ERROR"  # the row is quarantined by ingest for this
-WARN = "WARN"  # informs the district; the row is accepted
+BLOCKING = str(Severity.BLOCKING)  # ingest quarantines the row for this
+PENDING = str(Severity.PENDING)  # the row waits in quarantine for its parent
+WARNING = str(Severity.WARNING)  # informs the district; the row is accepted
 
-_GX_SEVERITY = {ERROR: "critical", WARN: "warning"}
+# GX's own scale: a blocking or pending failure is "critical" to the row
+_GX_SEVERITY = {BLOCKING: "critical", PENDING: "critical", WARNING: "warning"}
 
 WELLFORMED = "__wellformed"
 DELIVERY_KEY = "__delivery_key"
@@ -44,6 +57,8 @@ ENROLMENT_REF = "__ref__enrolment"
 # parent (feed, column) of each reference check that is not a contract ``ref``
 TEACHER_REF = ("teachers", "teacher_id")
 ENROLMENT_PARENT = ("enrolments", "class_id+id_number_pseudo")
+CLASS_ENROLMENTS = ("enrolments", "class_id")  # has the class any enrolment in the warehouse
+CLASS_ENROLMENTS_REF = "__ref__class_enrolments"
 
 
 def text_column(column: str) -> str:
@@ -68,8 +83,9 @@ class CheckSpec:
     expectation: Expectation | None = None  # None: decided outside GX (file-level checks)
 
 
-def _spec(name, column, severity, reason, label, expectation) -> CheckSpec:
-    expectation.meta = {"check": name}
+def _spec(name, column, reason, label, expectation) -> CheckSpec:
+    severity = str(severity_of(reason))
+    expectation.meta = {"check": name, "severity": severity}
     expectation.severity = _GX_SEVERITY[severity]
     expectation.description = label
     return CheckSpec(name, column, severity, str(reason), label, expectation)
@@ -100,7 +116,6 @@ def feed_checks(feed: Feed) -> list[CheckSpec]:
         _spec(
             "record_wellformed",
             None,
-            ERROR,
             RowReason.RAGGED_ROW,
             "记录结构完整(字段数正确/JSON 可解析)",
             gxe.ExpectColumnValuesToBeInSet(column=WELLFORMED, value_set=[True]),
@@ -114,7 +129,6 @@ def feed_checks(feed: Feed) -> list[CheckSpec]:
             _spec(
                 f"ordered:{earlier}<{'' if strict else '='}{later}",
                 earlier,
-                ERROR,
                 RowReason.DATE_ORDER,
                 zh,
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -127,11 +141,10 @@ def feed_checks(feed: Feed) -> list[CheckSpec]:
         )
     checks.append(
         _spec(
-            f"unique_key:{feed.key}",
+            f"unique_key:{'+'.join(feed.keys)}",
             feed.key,
-            ERROR,
             RowReason.DUPLICATE_KEY,
-            f"同一文件内{feed.column(feed.key).zh}不重复",
+            f"同一文件内{'+'.join(feed.column(k).zh for k in feed.keys)}不重复",
             gxe.ExpectColumnValuesToBeUnique(column=DELIVERY_KEY),
         )
     )
@@ -141,8 +154,7 @@ def feed_checks(feed: Feed) -> list[CheckSpec]:
             _spec(
                 f"on_time:{feed.data_day}",
                 feed.data_day,
-                WARN,
-                "LATE",
+                CheckReason.LATE,
                 f"按时报送(数据日期后 {_late_days()} 天内)",
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                     column_A=DATA_DAY,
@@ -168,7 +180,6 @@ def _column_checks(feed: Feed, c) -> list[CheckSpec]:
             _spec(
                 f"not_null:{c.name}",
                 c.name,
-                ERROR,
                 RowReason.REQUIRED_MISSING,
                 f"{c.zh}必填",
                 # a STR column's typed value is its cleaned text; others are checked as
@@ -183,7 +194,6 @@ def _column_checks(feed: Feed, c) -> list[CheckSpec]:
             _spec(
                 f"parses:{c.name}",
                 c.name,
-                ERROR,
                 _PARSE_REASON[c.type],
                 f"{c.zh}格式({c.type})可解析",
                 ExpectColumnValuesToParseAsContractType(
@@ -193,15 +203,12 @@ def _column_checks(feed: Feed, c) -> list[CheckSpec]:
         )
     if c.check:
         cls, reason, zh = _IDENTITY[c.check]
-        out.append(
-            _spec(f"{c.check}:{c.name}", c.name, ERROR, reason, f"{c.zh}{zh}", cls(column=c.name))
-        )
+        out.append(_spec(f"{c.check}:{c.name}", c.name, reason, f"{c.zh}{zh}", cls(column=c.name)))
     if c.codes:
         out.append(
             _spec(
                 f"in_codes:{c.name}",
                 c.name,
-                ERROR,
                 RowReason.BAD_CODE,
                 f"{c.zh}在代码表内",
                 gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=list(c.codes)),
@@ -212,7 +219,6 @@ def _column_checks(feed: Feed, c) -> list[CheckSpec]:
             _spec(
                 f"in_range:{c.name}",
                 c.name,
-                ERROR,
                 RowReason.OUT_OF_RANGE,
                 f"{c.zh}{_bounds(c.min, c.max, c.min_exclusive)}",
                 gxe.ExpectColumnValuesToBeBetween(
@@ -221,9 +227,7 @@ def _column_checks(feed: Feed, c) -> list[CheckSpec]:
             )
         )
     if c.ref:
-        out.append(
-            _reference_check(f"ref:{c.name}", c.name, c.ref, ERROR, f"{c.zh}在已接收的数据中存在")
-        )
+        out.append(_reference_check(f"ref:{c.name}", c.name, c.ref, f"{c.zh}在已接收的数据中存在"))
     return out
 
 
@@ -236,12 +240,11 @@ def _bounds(lo: float | None, hi: float | None, lo_exclusive: bool = False) -> s
 
 
 def _reference_check(
-    name, column, parent, severity, label, frame_column=None, reason=RowReason.MISSING_REFERENCE
+    name, column, parent, label, frame_column=None, reason=RowReason.MISSING_REFERENCE
 ) -> CheckSpec:
     return _spec(
         name,
         column,
-        severity,
         reason,
         label,
         ExpectColumnValuesToExistInReference(
@@ -255,7 +258,6 @@ def _sessions(feed: Feed) -> list[CheckSpec]:
         _spec(
             "inside_class:starts_at",
             "starts_at",
-            ERROR,
             RowReason.SESSION_OUTSIDE_CLASS,
             "课次开始不早于开班日期",
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -268,7 +270,6 @@ def _sessions(feed: Feed) -> list[CheckSpec]:
         _spec(
             "inside_class:ends_at",
             "ends_at",
-            ERROR,
             RowReason.SESSION_OUTSIDE_CLASS,
             "课次结束不晚于结班日期",
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -281,7 +282,11 @@ def _sessions(feed: Feed) -> list[CheckSpec]:
         # not a hard reference in the contract (a late teacher register must not quarantine
         # whole schedules): a finding to inform the district
         _reference_check(
-            "ref:teacher_id", "teacher_id", TEACHER_REF, WARN, "教师编号在师资数据中存在"
+            "ref:teacher_id",
+            "teacher_id",
+            TEACHER_REF,
+            "教师编号在师资数据中存在",
+            reason=CheckReason.UNKNOWN_TEACHER,
         ),
     ]
 
@@ -291,7 +296,6 @@ def _attendance(feed: Feed) -> list[CheckSpec]:
         _spec(
             "session_of_class:class_id",
             "class_id",
-            ERROR,
             RowReason.SESSION_CLASS_MISMATCH,
             "考勤课次属于该班级",
             gxe.ExpectColumnPairValuesToBeEqual(
@@ -301,10 +305,17 @@ def _attendance(feed: Feed) -> list[CheckSpec]:
             ),
         ),
         _reference_check(
+            "enrolments_delivered:class_id",
+            "class_id",
+            CLASS_ENROLMENTS,
+            "该班报名数据已接收",
+            frame_column=CLASS_ENROLMENTS_REF,
+            reason=RowReason.ENROLMENTS_PENDING,
+        ),
+        _reference_check(
             "enrolled:id_number",
             "id_number",
             ENROLMENT_PARENT,
-            ERROR,
             "考勤人员已在该班报名",
             frame_column=ENROLMENT_REF,
             reason=RowReason.NOT_ENROLLED,
@@ -312,7 +323,6 @@ def _attendance(feed: Feed) -> list[CheckSpec]:
         _spec(
             "face_score_only_for_face:face_score",
             "face_score",
-            ERROR,
             RowReason.FACE_SCORE_UNEXPECTED,
             "非人脸方式不填人脸比对分",
             gxe.ExpectColumnValuesToBeNull(column=FACE_SCORE_NOT_FACE),
@@ -325,7 +335,6 @@ def _claims(feed: Feed) -> list[CheckSpec]:
         _spec(
             "under_subsidy_cap:amount",
             "amount",
-            ERROR,
             RowReason.OVER_SUBSIDY_CAP,
             "补贴金额不超过该等级上限",
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -341,8 +350,14 @@ def _claims(feed: Feed) -> list[CheckSpec]:
 _FEED_RULES = {"sessions": _sessions, "attendance": _attendance, "subsidy_claims": _claims}
 
 # file-level checks, decided from the delivery register rather than by GX
-FILE_READABLE = CheckSpec("file_readable", None, ERROR, "UNREADABLE", "文件可读取")
-NOT_DUPLICATE = CheckSpec("file_not_duplicate", None, WARN, "DUPLICATE_FILE", "非重复报送的文件")
+FILE_READABLE = CheckSpec("file_readable", None, BLOCKING, "UNREADABLE", "文件可读取")
+NOT_DUPLICATE = CheckSpec(
+    "file_not_duplicate",
+    None,
+    str(severity_of(CheckReason.DUPLICATE_FILE)),
+    str(CheckReason.DUPLICATE_FILE),
+    "非重复报送的文件",
+)
 
 
 def references_needed(feed: Feed) -> list[str]:

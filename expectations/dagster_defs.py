@@ -8,7 +8,7 @@ asset uses the ``skillwatch`` resource already there).
 import dagster as dg
 import polars as pl
 
-from expectations.checks import ERROR
+from expectations.checks import BLOCKING
 from expectations.validate import READABLE, dq_results_path, validate_pending
 from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.assets import DELIVERIES, bronze_key
@@ -56,7 +56,7 @@ def _specs() -> list[dg.AssetCheckSpec]:
                 "deliveries_pass_legality",
                 asset=key,
                 additional_deps=[DQ_RESULTS],
-                description="Latest validated deliveries pass every ERROR check (failing rows "
+                description="Latest validated deliveries pass every blocking check (failing rows "
                 "are quarantined, so this informs rather than blocks).",
             ),
             dg.AssetCheckSpec(
@@ -85,7 +85,7 @@ def summarise_latest(dq: pl.DataFrame, register: pl.DataFrame, feed: str) -> dic
         return dict.fromkeys(("legality", "on_time", "rows"), empty)
     latest = mine.filter(pl.col("validated_at") == pl.col("validated_at").max())
     deliveries = latest["sha256"].n_unique()
-    errors = latest.filter((pl.col("severity") == ERROR) & ~pl.col("passed"))
+    errors = latest.filter((pl.col("severity") == BLOCKING) & ~pl.col("passed"))
     late = latest.filter(pl.col("check").str.starts_with("on_time:") & ~pl.col("passed"))
     row_checks = latest.filter(pl.col("check") != "file_readable").join(
         register.filter(pl.col("status").is_in(READABLE)).select("file", "sha256", "rows_read"),

@@ -98,7 +98,9 @@ def add_context(
 ) -> pl.DataFrame:
     """Derived columns the feed's checks read, from bronze of the delivering district."""
     district = pl.col(DISTRICT)
-    derived = [district_key(pl.col(SHA), pl.col(feed.key)).alias(C.DELIVERY_KEY)]
+    # the feed's whole business key: (camera_id, ts) for heartbeats, one column elsewhere
+    keys = [pl.col(k) for k in feed.keys]
+    derived = [district_key(pl.col(SHA), *keys).alias(C.DELIVERY_KEY)]
     for c in feed.columns:
         if c.ref:
             derived.append(district_key(district, pl.col(c.name)).alias(C.ref_column(c.name)))
@@ -150,13 +152,29 @@ def _attendance(frame: pl.DataFrame, bronze: BronzeTables, secret: bytes) -> pl.
     frame = frame.with_columns(pl.col("id_number").str.strip_chars().alias("__id")).join(
         pseudo, on="__id", how="left", maintain_order="left"
     )
+    # as ingest: "not enrolled" is judged only once the class's enrolments are delivered;
+    # before that the check-in is pending on the class's enrolments (null = not looked up)
+    enrolled_classes = (
+        bronze.read("enrolments", ["class_id"])
+        .select(district_key(pl.col(DISTRICT), pl.col("class_id")).alias("__ck"))
+        .unique()
+        .with_columns(pl.lit(True).alias("__class_known"))
+    )
+    frame = frame.with_columns(
+        district_key(pl.col(DISTRICT), pl.col("class_id")).alias(C.CLASS_ENROLMENTS_REF)
+    ).join(
+        enrolled_classes,
+        left_on=C.CLASS_ENROLMENTS_REF,
+        right_on="__ck",
+        how="left",
+        maintain_order="left",
+    )
     not_face = pl.col("method").is_not_null() & (pl.col("method") != "人脸")
+    person_key = district_key(pl.col(DISTRICT), pl.col("class_id"), pl.col("__pseudo"))
     return frame.with_columns(
-        district_key(pl.col(DISTRICT), pl.col("class_id"), pl.col("__pseudo")).alias(
-            C.ENROLMENT_REF
-        ),
+        pl.when(pl.col("__class_known")).then(person_key).otherwise(None).alias(C.ENROLMENT_REF),
         pl.when(not_face).then(pl.col("face_score")).otherwise(None).alias(C.FACE_SCORE_NOT_FACE),
-    ).drop("__id", "__pseudo")
+    ).drop("__id", "__pseudo", "__class_known")
 
 
 def _claims(frame: pl.DataFrame, bronze: BronzeTables, secret: bytes) -> pl.DataFrame:

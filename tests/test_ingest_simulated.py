@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from pipelines.contract import severity_of
 from pipelines.district_feeds.ingest import ingest
 from pipelines.lib import delta_io
 from pipelines.settings import get_settings
@@ -42,11 +43,18 @@ def test_every_simulated_delivery_balances(city):
     assert quarantine.height == register["rows_quarantined"].sum()
 
 
+def _planted(truth_dir) -> pl.DataFrame:
+    return _truth(truth_dir, "defects.csv").select(
+        "file",
+        pl.col("row_number").cast(pl.Int64),
+        "reason",
+        pl.col("reason").map_elements(lambda r: str(severity_of(r)), pl.String).alias("severity"),
+    )
+
+
 def test_planted_defects_are_quarantined_with_their_reason_and_nothing_else(city):
     settings, _, truth = city
-    planted = _truth(truth, "defects.csv").select(
-        "file", pl.col("row_number").cast(pl.Int64), "reason"
-    )
+    planted = _planted(truth).filter(pl.col("severity") != "warning").drop("severity")
     assert planted.height > 10
     quarantined = (
         delta_io.read(settings.quarantine)
@@ -58,6 +66,28 @@ def test_planted_defects_are_quarantined_with_their_reason_and_nothing_else(city
     extra = quarantined.join(planted, on=["file", "row_number", "reason"], how="anti")
     assert missed.is_empty(), missed
     assert extra.is_empty(), extra
+
+
+def test_planted_warnings_are_accepted_with_their_finding(city):
+    settings, _, truth = city
+    warned = _planted(truth).filter(pl.col("severity") == "warning").drop("severity")
+    assert warned.height > 0
+    quarantined = delta_io.read(settings.quarantine).select("file", "row_number")
+    assert warned.join(quarantined, on=["file", "row_number"]).is_empty()
+    current = pl.concat(
+        [
+            delta_io.read(settings.bronze(feed)).select(
+                pl.col("src_file").alias("file"),
+                pl.col("src_row").alias("row_number"),
+                pl.col("src_warnings").list.eval(pl.element().str.split(":").list.first()),
+            )
+            for feed in ("enrolments", "attendance")
+        ]
+    )
+    # rows still current in bronze (not replaced by a later correction) carry the finding
+    joined = warned.join(current, on=["file", "row_number"])
+    assert joined.height > 0
+    assert all(r in w for r, w in zip(joined["reason"], joined["src_warnings"], strict=True))
 
 
 def test_unreadable_simulated_files_are_registered_with_a_file_level_reason(city):

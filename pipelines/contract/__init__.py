@@ -16,7 +16,17 @@ from pipelines.contract.feeds import (
     Pii,
     T,
 )
-from pipelines.contract.reasons import REASON_ZH, FileReason, RowReason
+from pipelines.contract.reasons import (
+    REASON_ZH,
+    SEVERITY,
+    SEVERITY_EFFECT_ZH,
+    SEVERITY_ZH,
+    CheckReason,
+    FileReason,
+    RowReason,
+    Severity,
+    severity_of,
+)
 
 __all__ = [
     "ALL_FEEDS",
@@ -30,11 +40,17 @@ __all__ = [
     "LATE_AFTER_DAYS",
     "SUBSIDY_CAP_BY_LEVEL",
     "Check",
+    "CheckReason",
     "Column",
     "Feed",
     "FileReason",
     "Pii",
     "REASON_ZH",
     "RowReason",
+    "SEVERITY",
+    "SEVERITY_EFFECT_ZH",
+    "SEVERITY_ZH",
+    "Severity",
+    "severity_of",
     "T",
 ]

@@ -35,11 +35,65 @@ class RowReason(StrEnum):
     DATE_ORDER = "DATE_ORDER"  # start after end, or starts_at not before ends_at
     DUPLICATE_KEY = "DUPLICATE_KEY"  # business key repeated within one delivery
     MISSING_REFERENCE = "MISSING_REFERENCE"  # referenced key not found in accepted data
-    NOT_ENROLLED = "NOT_ENROLLED"  # attendance by a person with no enrolment in the class
+    # attendance for a class none of whose enrolments are in the warehouse yet: waits
+    ENROLMENTS_PENDING = "ENROLMENTS_PENDING"
+    # attendance by a person with no enrolment in a class whose enrolments were delivered:
+    # accepted and flagged, evidence for W17 (ghost or proxy attendance)
+    NOT_ENROLLED = "NOT_ENROLLED"
     SESSION_CLASS_MISMATCH = "SESSION_CLASS_MISMATCH"  # attendance class != session's class
     SESSION_OUTSIDE_CLASS = "SESSION_OUTSIDE_CLASS"  # session not within the class's dates
     FACE_SCORE_UNEXPECTED = "FACE_SCORE_UNEXPECTED"  # face_score given for a non-face check-in
     OVER_SUBSIDY_CAP = "OVER_SUBSIDY_CAP"  # amount above the cap for the class's level
+
+
+class CheckReason(StrEnum):
+    """Findings of the validation suites that never quarantine a row on their own."""
+
+    LATE = "LATE"  # delivered more than LATE_AFTER_DAYS after the row's data day
+    UNKNOWN_TEACHER = "UNKNOWN_TEACHER"  # a session's teacher is not in the teacher register
+    DUPLICATE_FILE = "DUPLICATE_FILE"  # the same bytes were delivered before under another name
+
+
+class Severity(StrEnum):
+    """What a failed check does to a row (interface standard, "Severity", 2026-12-02)."""
+
+    BLOCKING = "blocking"  # the row cannot be trusted as a record: quarantined
+    PENDING = "pending"  # sound, but its parent is not held (yet): waits, re-admitted later
+    WARNING = "warning"  # accepted; the finding goes to dq_results and the district's report
+
+
+# The severity of every reason code, declared once: ingest, the suites, the reports and the
+# interface document read it. Codes not listed (the file-level reasons) are blocking.
+SEVERITY: dict[str, Severity] = {
+    **{code: Severity.BLOCKING for code in (*FileReason, *RowReason)},
+    RowReason.MISSING_REFERENCE: Severity.PENDING,
+    RowReason.ENROLMENTS_PENDING: Severity.PENDING,
+    # a contact detail never costs a trainee's enrolment, attendance or claim
+    RowReason.BAD_PHONE: Severity.WARNING,
+    # not a data error to hide: the check-in is evidence for the rules (W17)
+    RowReason.NOT_ENROLLED: Severity.WARNING,
+    CheckReason.LATE: Severity.WARNING,
+    CheckReason.UNKNOWN_TEACHER: Severity.WARNING,
+    CheckReason.DUPLICATE_FILE: Severity.WARNING,
+}
+
+SEVERITY_ZH: dict[str, str] = {
+    Severity.BLOCKING: "阻断",
+    Severity.PENDING: "待补",
+    Severity.WARNING: "提示",
+}
+
+# what each severity does, for the interface document and the district reports
+SEVERITY_EFFECT_ZH: dict[str, str] = {
+    Severity.BLOCKING: "该行不可信，进入隔离区，需报送更正后的数据",
+    Severity.PENDING: "该行本身无误但引用的数据尚未接收，暂存隔离区，关联数据到达后自动接收",
+    Severity.WARNING: "该行正常接收，问题记入数据质量结果并在报告中提示",
+}
+
+
+def severity_of(code: str) -> Severity:
+    """The severity of a reason code (``CODE`` or a problem entry ``CODE:column``)."""
+    return SEVERITY.get(code.split(":", 1)[0], Severity.BLOCKING)
 
 
 REASON_ZH: dict[str, str] = {
@@ -67,9 +121,13 @@ REASON_ZH: dict[str, str] = {
     "DATE_ORDER": "起止日期/时间顺序错误",
     "DUPLICATE_KEY": "同一文件内主键重复",
     "MISSING_REFERENCE": "引用的记录不存在",
+    "ENROLMENTS_PENDING": "该班报名数据尚未接收(待补)",
     "NOT_ENROLLED": "考勤人员未在该班报名",
     "SESSION_CLASS_MISMATCH": "考勤课次不属于该班级",
     "SESSION_OUTSIDE_CLASS": "课次不在开班/结班日期内",
     "FACE_SCORE_UNEXPECTED": "非人脸方式却填写了人脸比对分",
     "OVER_SUBSIDY_CAP": "补贴金额超过该等级上限",
+    "LATE": "迟报(数据日期后超过规定天数)",
+    "UNKNOWN_TEACHER": "教师不在师资数据中",
+    "DUPLICATE_FILE": "重复报送的文件",
 }

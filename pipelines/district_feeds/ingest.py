@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pipelines.contract import ALL_FEEDS, LATE_AFTER_DAYS, Column, Feed, FileReason, T
+from pipelines.contract import (
+    ALL_FEEDS,
+    LATE_AFTER_DAYS,
+    SEVERITY,
+    Column,
+    Feed,
+    FileReason,
+    Severity,
+    T,
+)
 from pipelines.contract.headers import map_headers
 from pipelines.district_feeds.conform import POLARS_TYPES, PROBLEMS, conform
 from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
@@ -35,6 +44,11 @@ from pipelines.lib.readers import ROW, RawTable, UnreadableFile, read_delivery
 from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# an accepted row's warning findings (``CODE:column``, e.g. ``BAD_PHONE:phone``): kept with
+# the row so the rules and reports can see them, never a reason to quarantine
+WARNINGS = "src_warnings"
+WARNING_CODES = sorted(str(code) for code, sev in SEVERITY.items() if sev == Severity.WARNING)
 
 LINEAGE = {
     "src_district_code": pl.String,
@@ -67,6 +81,10 @@ REGISTER_SCHEMA = {
     "delivered_at": pl.Datetime("us"),
     "ingested_at": pl.Datetime("us"),
     "run_id": pl.String,
+    # pending rows re-admitted on later runs (rows_accepted / rows_quarantined follow them)
+    "rows_readmitted": pl.Int64,
+    "readmitted_at": pl.Datetime("us"),
+    "readmitted_run_id": pl.String,
 }
 
 QUARANTINE_SCHEMA = {
@@ -82,7 +100,14 @@ QUARANTINE_SCHEMA = {
     "delivered_at": pl.Datetime("us"),
     "quarantined_at": pl.Datetime("us"),
     "run_id": pl.String,
+    "severity": pl.String,  # blocking | pending (the worst of the row's reasons)
+    "status": pl.String,  # quarantined | readmitted (a pending row whose parent arrived)
+    "readmitted_at": pl.Datetime("us"),
+    "readmitted_run_id": pl.String,
+    "readmitted_by": pl.String,
 }
+
+QUARANTINED, READMITTED = "quarantined", "readmitted"
 
 
 @dataclass
@@ -90,6 +115,7 @@ class IngestSummary:
     run_id: str
     files: list[dict] = field(default_factory=list)  # register rows written this run
     skipped_same_bytes: int = 0
+    readmitted: dict[str, int] = field(default_factory=dict)  # feed -> pending rows admitted
 
     def by_district(self) -> pl.DataFrame:
         if not self.files:
@@ -116,7 +142,27 @@ def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
             cols.update(dict.fromkeys(protected_columns(c), pl.String))
         else:
             cols[c.name] = POLARS_TYPES[c.type]
-    return {**cols, **LINEAGE}
+    return {**cols, **LINEAGE, WARNINGS: pl.List(pl.String)}
+
+
+def _entry_code(entry: pl.Expr) -> pl.Expr:
+    return entry.str.split(":").list.first()
+
+
+def split_problems(typed: pl.DataFrame) -> pl.DataFrame:
+    """Move warning findings out of ``problems`` into ``src_warnings``: what is left in
+    ``problems`` (blocking and pending) is what quarantines a row."""
+    is_warning = _entry_code(pl.element()).is_in(WARNING_CODES)
+    return typed.with_columns(
+        pl.col(PROBLEMS).list.eval(pl.element().filter(is_warning)).alias(WARNINGS),
+        pl.col(PROBLEMS).list.eval(pl.element().filter(~is_warning)),
+    )
+
+
+def row_severity(codes: list[str]) -> str:
+    """A quarantined row is pending only when every reason it has is pending."""
+    pending = all(SEVERITY.get(c, Severity.BLOCKING) == Severity.PENDING for c in codes)
+    return str(Severity.PENDING if codes and pending else Severity.BLOCKING)
 
 
 class _Protector:
@@ -179,6 +225,7 @@ class Ingestor:
         self.now = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
         self.protector = _Protector(settings.secret_key)
         self._lookups: dict[str, pl.DataFrame] = {}
+        self.changed = False  # did this run change any bronze table (then retry pending rows)
 
     # --- reference lookups against accepted bronze rows -------------------------------
     def lookup(self, feed: str, columns: list[str]) -> pl.DataFrame:
@@ -250,6 +297,10 @@ class Ingestor:
         if summary.files:
             frame = pl.DataFrame(summary.files, schema=REGISTER_SCHEMA)
             delta_io.merge(self.settings.deliveries, frame, keys=["file", "sha256"])
+        if self.changed:
+            from pipelines.district_feeds.readmit import readmit_pending
+
+            summary.readmitted = readmit_pending(self, progress)
         return summary
 
     def _archive(self, loaded: LoadedDelivery, data: bytes) -> None:
@@ -271,10 +322,7 @@ class Ingestor:
         if not readable:
             return registers
 
-        typed = conform_batch(feed, readable)
-        keys = [DISTRICT, *feed.keys]
-        typed = self.protector.protect(typed, feed)
-        typed = check_references(feed, typed, self.lookup)
+        typed = self.check(feed, readable)
 
         # quarantine first, then let the raw records and the typed batch go before the MERGE:
         # a city-year's attendance held three copies at once and peaked over 3 GiB
@@ -286,22 +334,8 @@ class Ingestor:
         del typed
         ok_counts = dict(ok.group_by("src_sha256").len().iter_rows())
         days = self._data_days(feed, ok)
-        accepted = ok.with_columns(
-            pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
-        ).select(list(bronze_columns(feed)))
+        self.accept(feed, ok)
         del ok
-        # several deliveries of one key in a batch: the latest delivery wins
-        accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
-            subset=keys, keep="last", maintain_order=True
-        )
-        delta_io.merge(
-            self.settings.bronze(feed.name),
-            accepted,
-            keys=keys,
-            newer="src_delivered_at",
-        )
-        del accepted
-        self._lookups.pop(feed.name, None)
         delta_io.insert_new(self.settings.quarantine, quarantine, keys=["sha256", "row_number"])
 
         bad_counts = dict(quarantine.group_by("sha256").len().iter_rows())
@@ -315,6 +349,34 @@ class Ingestor:
                 )
             )
         return registers
+
+    def check(self, feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
+        """Type, protect and check readable files of one feed: every row with its
+        quarantining ``problems`` (blocking, pending) and its ``src_warnings``."""
+        typed = conform_batch(feed, files)
+        typed = self.protector.protect(typed, feed)
+        typed = check_references(feed, typed, self.lookup)
+        return split_problems(typed)
+
+    def accept(self, feed: Feed, ok: pl.DataFrame) -> None:
+        """MERGE rows without quarantining problems into the feed's bronze table."""
+        if ok.is_empty():
+            return
+        accepted = ok.with_columns(
+            pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
+        ).select(list(bronze_columns(feed)))
+        # several deliveries of one key in a batch: the latest delivery wins
+        accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
+            subset=[DISTRICT, *feed.keys], keep="last", maintain_order=True
+        )
+        delta_io.merge(
+            self.settings.bronze(feed.name),
+            accepted,
+            keys=[DISTRICT, *feed.keys],
+            newer="src_delivered_at",
+        )
+        self._lookups.pop(feed.name, None)
+        self.changed = True
 
     def _quarantine_rows(
         self, feed: Feed, files: list[LoadedDelivery], bad: pl.DataFrame
@@ -353,6 +415,7 @@ class Ingestor:
 
     def _quarantine_row(self, f, row, entries, values, pii_headers, raw_text=None) -> dict:
         codes = list(dict.fromkeys(e.split(":", 1)[0] for e in entries))
+        severity = row_severity(codes)
         if values is None:
             shown = json.dumps({"_unparsed": f"<{len(raw_text or '')} characters, encrypted>"})
             secret = raw_text or ""
@@ -376,6 +439,11 @@ class Ingestor:
             "delivered_at": f.delivery.delivered_at,
             "quarantined_at": self.now,
             "run_id": self.run_id,
+            "severity": severity,
+            "status": QUARANTINED,
+            "readmitted_at": None,
+            "readmitted_run_id": None,
+            "readmitted_by": None,
         }
 
     def _data_days(self, feed: Feed, ok: pl.DataFrame) -> dict[str, tuple]:
@@ -402,7 +470,7 @@ class Ingestor:
         table = f.table
         read = f.rows_read
         if status is None:
-            status = "accepted" if quarantined == 0 else "rejected" if accepted == 0 else "partial"
+            status = delivery_status(accepted, quarantined)
         reason = f.error.reason.value if f.error else None
         if status == "duplicate":
             detail = f"same bytes as {detail}, already ingested"
@@ -429,7 +497,14 @@ class Ingestor:
             "delivered_at": d.delivered_at,
             "ingested_at": self.now,
             "run_id": self.run_id,
+            "rows_readmitted": 0,
+            "readmitted_at": None,
+            "readmitted_run_id": None,
         }
+
+
+def delivery_status(accepted: int, quarantined: int) -> str:
+    return "accepted" if quarantined == 0 else "rejected" if accepted == 0 else "partial"
 
 
 def read_into(loaded: LoadedDelivery, data: bytes) -> None:

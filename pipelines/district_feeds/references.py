@@ -1,6 +1,10 @@
 """Checks of a row against other feeds: referenced keys exist, sessions inside their class,
 attendance by enrolled people, claims under the cap for the class's level.
 
+A missing parent is a *pending* problem (the row waits in quarantine and is re-admitted
+when the parent arrives, see ``readmit``); a check-in by someone not enrolled is a
+*warning* (accepted and flagged). Severities are the contract's (``severity_of``).
+
 References are checked within the delivering district, against what is already accepted in
 bronze (feeds are ingested in the contract's order, so a run's classes are in before its
 sessions are checked).
@@ -86,15 +90,26 @@ def _attendance(frame: pl.DataFrame, lookup: Lookup) -> pl.DataFrame:
         frame = _flag(
             frame, pl.lit(same), f"{RowReason.SESSION_CLASS_MISMATCH}:class_id", pl.lit(True)
         )
+    # Until a class's enrolments are delivered, its check-ins wait (pending); once they are,
+    # a check-in by someone not enrolled is accepted and flagged (a warning, W17's evidence):
+    # the standard's "never invisible to the rules".
     enrolments = lookup("enrolments", [DISTRICT, "class_id", "id_number_pseudo"])
+    by_class = [DISTRICT, "class_id"]
+    class_known = _exists(frame, enrolments, by_class, by_class)
     enrolled = _exists(
         frame,
         enrolments,
-        [DISTRICT, "class_id", "id_number_pseudo"],
-        [DISTRICT, "class_id", "id_number_pseudo"],
+        [*by_class, "id_number_pseudo"],
+        [*by_class, "id_number_pseudo"],
     )
     applies = pl.col("id_number_pseudo").is_not_null() & pl.col("class_id").is_not_null()
-    return _flag(frame, pl.lit(enrolled), f"{RowReason.NOT_ENROLLED}:id_number", applies)
+    frame = _flag(frame, pl.lit(class_known), f"{RowReason.ENROLMENTS_PENDING}:class_id", applies)
+    return _flag(
+        frame,
+        pl.lit(enrolled | ~class_known),
+        f"{RowReason.NOT_ENROLLED}:id_number",
+        applies,
+    )
 
 
 def _claims(frame: pl.DataFrame, lookup: Lookup) -> pl.DataFrame:

@@ -59,3 +59,17 @@ def insert_new(path: Path, frame: pl.DataFrame, keys: list[str]) -> dict:
         .when_not_matched_insert_all()
         .execute()
     )
+
+
+def update(path: Path, frame: pl.DataFrame, keys: list[str]) -> dict:
+    """Set the columns of ``frame`` on the rows matching its keys; inserts nothing."""
+    if frame.is_empty() or not exists(path):
+        return {}
+    predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    values = {c: f"s.{c}" for c in frame.columns if c not in keys}
+    return (
+        DeltaTable(str(path))
+        .merge(source=frame.to_arrow(), predicate=predicate, source_alias="s", target_alias="t")
+        .when_matched_update(updates=values)
+        .execute()
+    )

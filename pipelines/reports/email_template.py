@@ -31,7 +31,7 @@ HTML = """<!DOCTYPE html>
 <table cellpadding="4" cellspacing="0" border="1" style="border-collapse:collapse; font-size:13px">
 <tr style="background:#f0f0f0"><th>数据类别</th><th>检查项</th><th>级别</th><th>检查行数</th><th>不通过行数</th><th>通过率</th></tr>
 {% for c in checks if c.rows_failed %}<tr{% if c.rows_failed %} style="background:#fdecea"{% endif %}>
-<td>{{ feed_zh(c.feed) }}</td><td>{{ c.label }}</td><td>{{ '错误' if c.severity == 'ERROR' else '提示' }}</td>
+<td>{{ feed_zh(c.feed) }}</td><td>{{ c.label }}</td><td>{{ severity_zh.get(c.severity, c.severity) }}</td>
 <td align="right">{{ c.rows_checked }}</td><td align="right">{{ c.rows_failed }}</td>
 <td align="right">{{ pct(c.pass_rate) }}</td></tr>{% endfor %}
 </table>

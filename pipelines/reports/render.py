@@ -14,7 +14,7 @@ import jinja2
 import xlsxwriter
 
 from expectations.results import scrub
-from pipelines.contract import DISTRICT_FEEDS, REASON_ZH
+from pipelines.contract import DISTRICT_FEEDS, REASON_ZH, SEVERITY_ZH
 from pipelines.reports.contacts import Contact
 from pipelines.reports.district_summary import DistrictReport
 from pipelines.reports.email_template import HTML
@@ -121,6 +121,7 @@ def render_html(report: DistrictReport, contact_name: str, now: dt.datetime) -> 
         pct=_pct,
         change=_change,
         feed_zh=feed_zh,
+        severity_zh=SEVERITY_ZH,
         status_zh=lambda s: STATUS_ZH.get(s, s),
         reason_zh=lambda c: REASON_ZH.get(c, c or ""),
     )
@@ -178,7 +179,7 @@ def quarantine_xlsx(report: DistrictReport) -> bytes:
                 feed_zh(c["feed"]),
                 c["label"],
                 c["check"],
-                "错误" if c["severity"] == "ERROR" else "提示",
+                SEVERITY_ZH.get(c["severity"], c["severity"]),
                 c["rows_checked"],
                 c["rows_failed"],
                 _pct(c["pass_rate"]),

@@ -10,7 +10,13 @@ import csv
 import io
 from pathlib import Path
 
-from pipelines.contract import DISTRICT_FEEDS, DISTRICTS, REASON_ZH, SUBSIDY_CAP_BY_LEVEL
+from pipelines.contract import (
+    DISTRICT_FEEDS,
+    DISTRICTS,
+    REASON_ZH,
+    SUBSIDY_CAP_BY_LEVEL,
+    severity_of,
+)
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "contract"
 
@@ -43,7 +49,10 @@ def seed_texts() -> dict[str, str]:
             [(f.name, f.zh, f.key) for f in DISTRICT_FEEDS.values()],
         ),
         "contract_codes.csv": _csv(["feed", "column_name", "code"], codes),
-        "contract_reasons.csv": _csv(["reason_code", "reason_zh"], sorted(REASON_ZH.items())),
+        "contract_reasons.csv": _csv(
+            ["reason_code", "reason_zh", "severity"],
+            [(code, zh, str(severity_of(code))) for code, zh in sorted(REASON_ZH.items())],
+        ),
     }
 
 

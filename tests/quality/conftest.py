@@ -142,7 +142,7 @@ def make_landing(root: Path, seed: int = 3) -> Landing:
                 "photo_id,device_id",
                 f"R{d}-1,C{d}-1,S{d}-1,{people[0]},签到,2026-09-01 17:58:03,人脸,0.91,P1,D1",
                 f"R{d}-2,C{d}-1,S{d}-1,{people[1]},签到,2026-09-01 17:59:03,人脸,1.3,P2,D1",
-                f"R{d}-3,C{d}-1,S{d}-1,{people[3]},签到,2026-09-01 17:59:30,刷卡,,P3,D1",
+                f"R{d}-3,C{d}-1,S{d}-1,{people[2]},签到,2026-09-01 17:59:30,刷卡,,P3,D1",
                 f"R{d}-4,C{d}-2,S{d}-1,{people[0]},签退,2026-09-01 21:01:00,人脸,0.9,P4,D1",
                 f"R{d}-5,C{d}-1,S{d}-1,{people[1]},签退,2026-09-01 21:02:00,刷卡,0.8,P5,D1",
                 f"R{d}-6,C{d}-1,S{d}-1,{people[0]},上课,2026-09-01 21:03:00,人脸,0.9,P6,D1",
@@ -150,7 +150,8 @@ def make_landing(root: Path, seed: int = 3) -> Landing:
             ],
             ON_TIME,
         )
-        # people[3]'s enrolment is quarantined (bad phone), so it is not enrolled in bronze
+        # people[2]'s enrolment is quarantined (bad check digit), so they are not enrolled in
+        # bronze; people[3]'s bad phone is only a warning and costs them nothing
         land.plant(d, "attendance", "attendance_20260901.csv", 2, "OUT_OF_RANGE")
         land.plant(d, "attendance", "attendance_20260901.csv", 3, "NOT_ENROLLED")
         land.plant(d, "attendance", "attendance_20260901.csv", 4, "SESSION_CLASS_MISMATCH")

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from expectations.checks import WARN, checks_for_reason, feed_checks
+from expectations.checks import WARNING, checks_for_reason, feed_checks
 from expectations.validate import (
     dq_results_path,
     gx_docs_path,
@@ -49,11 +49,11 @@ def test_every_planted_defect_is_caught_by_its_check(landing, validated):
 def test_clean_rows_pass_every_error_check(validated):
     settings, _, _ = validated
     dq = delta_io.read(dq_results_path(settings))
-    # row 1 of every hand-made file is clean; the WARN checks (no teacher register
+    # row 1 of every hand-made file is clean; the warning checks (no teacher register
     # delivered, a late claim) may still inform about it, and GX's uniqueness flags every
     # occurrence of a repeated key (ingest quarantines the repeats only)
     flagged = dq.filter(
-        (pl.col("severity") != WARN)
+        (pl.col("severity") != WARNING)
         & pl.col("failing_rows").list.contains(1)
         & ~pl.col("check").str.starts_with("unique_key:")
     ).select("file", "check")

@@ -25,7 +25,13 @@ final as (
         quarantine.original_values_masked,
         quarantine.delivered_at,
         quarantine.quarantined_at,
-        quarantine.run_id
+        quarantine.run_id,
+        quarantine.severity,
+        quarantine.status,
+        quarantine.is_current,
+        quarantine.readmitted_at,
+        quarantine.readmitted_run_id,
+        quarantine.readmitted_by
     from quarantine
     left join reasons on quarantine.first_reason_code = reasons.reason_code
 )

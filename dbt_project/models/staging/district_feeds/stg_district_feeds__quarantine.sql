@@ -19,7 +19,15 @@ renamed as (
         original_values as original_values_masked,
         delivered_at,
         quarantined_at,
-        run_id
+        run_id,
+        -- blocking rows wait for a corrected delivery; pending rows for their parent, and
+        -- are re-admitted by ingest when it arrives (status 'readmitted', who and when)
+        severity,
+        status,
+        status = 'quarantined' as is_current,
+        readmitted_at,
+        readmitted_run_id,
+        readmitted_by
     from source
 )
 
