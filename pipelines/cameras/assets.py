@@ -104,8 +104,19 @@ def camera_frames(
         "frames_ok": dg.MetadataValue.int(s.frames_ok),
         "frames_counted": dg.MetadataValue.int(s.frames_counted),
         "reject_reasons": dg.MetadataValue.json(s.reasons),
+        "time_flags": dg.MetadataValue.json(s.time_flags),
         "unregistered_cameras": dg.MetadataValue.json(list(s.unregistered_cameras)),
+        "people_count": dg.MetadataValue.text(
+            f"not_configured: {s.people_not_configured}" if s.people_not_configured else "ok"
+        ),
     }
+    if s.people_not_configured:
+        # one line, naming the fix: quality and tamper states were computed, only the
+        # headcount (W03) waits for the model
+        context.log.warning(
+            "people count not configured, headcount and W03 are not_configured "
+            f"(quality and tamper states computed): {s.people_not_configured}"
+        )
     yield dg.MaterializeResult(asset_key=silver_key(tables.FRAMES), metadata=meta)
     yield dg.MaterializeResult(asset_key=silver_key(tables.FILES))
     yield dg.MaterializeResult(asset_key=silver_key(tables.STATE))

@@ -8,13 +8,13 @@ from deltalake import write_deltalake
 
 from pipelines.cameras import coverage, health, tables
 from pipelines.cameras.config import CameraConfig
-from pipelines.cameras.frames import registered_cameras
+from pipelines.cameras.frames import read_frames, registered_cameras
 from pipelines.lib import delta_io
 from pipelines.settings import Settings
 
 _FRAME_COLUMNS = [
     "camera_id", "captured_at", "status", "brightness", "sharpness", "people_count",
-    "tamper_states", *tables.STATES,
+    "tamper_states", *tables.STATES, "time_flag", "source_mtime",
 ]  # fmt: skip
 
 
@@ -30,9 +30,7 @@ def _read(settings: Settings, feed: str, columns: list[str]) -> pl.DataFrame:
 
 
 def load_inputs(settings: Settings) -> dict[str, pl.DataFrame]:
-    frames = delta_io.read(tables.silver(settings, tables.FRAMES), columns=_FRAME_COLUMNS)
-    if frames.is_empty():
-        frames = tables.empty({c: tables.FRAMES_SCHEMA[c] for c in _FRAME_COLUMNS})
+    frames = read_frames(settings, _FRAME_COLUMNS)
     hb = delta_io.read(settings.bronze("heartbeats"), columns=["camera_id", "ts", "online"])
     if hb.is_empty():
         hb = pl.DataFrame(

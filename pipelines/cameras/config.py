@@ -32,11 +32,14 @@ class CameraConfig:
     and the frozen check mean the same for both kinds of input."""
     future_tolerance_minutes: float = 10.0
     """captured_at (from the path) may be at most this much later than the file's mtime or
-    the processing time: a camera clock running ahead is clock skew."""
-    max_upload_delay_hours: float = 72.0
-    """captured_at may be at most this much earlier than the file's mtime. A camera that
-    was offline uploads its backlog when it reconnects, so hours of delay are normal; a
-    1970/2000 date (a clock reset after a power cut) is not."""
+    the processing time; beyond it the frame is flagged FUTURE (a camera clock running
+    ahead). It is still analysed and kept. There is no limit the other way: a camera that
+    was offline uploads its backlog when it reconnects, and archives are re-loaded, so any
+    delay between capture and upload is normal."""
+    clock_reset_before_year: int = 2018
+    """A capture time before this year is a reset camera clock (1970 or 2000 after a power
+    cut, the firmware's build date): the frame is flagged CLOCK_RESET, analysed and kept,
+    counted in camera health on its upload day, and placed in no session."""
     history_frames: int = 3
     """Previous frames kept per camera for the frozen check (VideoFeatureConfig's
     frozen_min_repeats needs at most this many)."""

@@ -3,6 +3,18 @@
 content-addressed image store, and each camera's reference view and recent history are kept
 in ``silver/camera_state`` so MOVED and FROZEN work across runs.
 
+A frame is analysed whatever its upload delay (backlogs, re-loaded archives). An implausible
+capture time (a reset clock, the future, before the camera's installation) is flagged on the
+row (``time_flag``, ``time_reason``) and the frame is still analysed and kept. A frame in the
+future or before the installation keeps its place in capture order (a clock that runs fast,
+or a wrong installation date, shifts all of a camera's frames alike); a frame of a reset
+clock (1970) has no place: it is compared with the reference and the previous frames but
+never becomes the reference or the predecessor of the next frame.
+
+Without a people model (the face model not installed) quality, tamper states and hashes are
+computed as usual and the frames due for a count say ``people_status = NOT_CONFIGURED`` with
+the reason; the run does not fail.
+
 Work is per camera, in capture order (the frozen check compares a frame with the previous
 one). With ``workers > 1`` cameras are spread over a process pool; each worker loads its own
 face model once.
@@ -25,7 +37,7 @@ import polars as pl
 
 from pipelines.cameras import store, tables
 from pipelines.cameras.config import CameraConfig
-from pipelines.cameras.layout import ImageFile, PathReason, clock_skew, discover_frames
+from pipelines.cameras.layout import ImageFile, TimeFlag, capture_time_flag, discover_frames
 from pipelines.lib import delta_io
 from pipelines.settings import Settings
 from video_features import (
@@ -79,7 +91,8 @@ _DETECTOR = None
 def _detectors(vf: VideoFeatureConfig):
     global _DETECTOR  # one model per process: loading costs ~0.3-1 s
     if _DETECTOR is None:
-        _DETECTOR = load_detectors(vf)
+        # a missing model degrades to NOT_CONFIGURED counts instead of failing the run
+        _DETECTOR = load_detectors(vf, optional=True)
     return _DETECTOR
 
 
@@ -96,8 +109,11 @@ def _is_good_reference(states: dict) -> bool:
     return not any(states[s].detected for s in ("dark", "covered", "out_of_focus", "frozen"))
 
 
-def _analyse(frame: np.ndarray, cam: _Camera, ctx: FrameContext) -> dict:
-    """Quality, tamper, pHash and (every Nth usable frame) people count; updates ``cam``."""
+def _analyse(frame: np.ndarray, cam: _Camera, ctx: FrameContext, placed: bool = True) -> dict:
+    """Quality, tamper, pHash and (every Nth usable frame) people count; updates ``cam``.
+
+    ``placed`` is false for a frame of a reset clock (no place in the sequence): it is judged
+    against the reference and history, but does not become either."""
     a = analyse_frame(frame, cam.reference, cam.history, ctx.vf)
     states = a.tamper.states
     row: dict = {
@@ -121,8 +137,15 @@ def _analyse(frame: np.ndarray, cam: _Camera, ctx: FrameContext) -> dict:
     # faces say nothing about who is in the room, and headcounts exclude it anyway)
     if usable and cam.since_count >= ctx.cfg.count_every - 1:
         det = _detectors(ctx.vf)
-        c = count_people(frame, det.people)
-        row.update(people_count=c.value, people_confidence=c.confidence, people_method=c.method)
+        c = count_people(frame, det.people, det.people_reason)
+        counted = c.value is not None
+        row.update(
+            people_count=c.value,
+            people_confidence=c.confidence if counted else None,
+            people_method=c.method if counted else None,
+            people_status=str(c.status),
+            people_reason=c.reason or None,
+        )
         # W13 only where an operator configured a smoking model; otherwise NOT_CONFIGURED,
         # never a pretended "no smoking"
         smoke = detect_smoking(frame, det.smoking)
@@ -130,6 +153,8 @@ def _analyse(frame: np.ndarray, cam: _Camera, ctx: FrameContext) -> dict:
         cam.since_count = 0
     else:
         cam.since_count += 1
+    if not placed:
+        return row
     if cam.reference is None and _is_good_reference(states):
         cam.reference = a.views
         cam.reference_source = "first_good_frame"
@@ -159,6 +184,7 @@ def _register(f: ImageFile, ctx: FrameContext, status: str, reason, detail, sha,
 
 
 def _snapshot(f: ImageFile, base: dict, cam: _Camera, ctx: FrameContext) -> tuple[list, dict]:
+    placed = base["time_flag"] != TimeFlag.CLOCK_RESET
     try:
         data = f.path.read_bytes()
     except OSError as exc:
@@ -182,15 +208,17 @@ def _snapshot(f: ImageFile, base: dict, cam: _Camera, ctx: FrameContext) -> tupl
         thumb_width=ctx.cfg.thumb_width,
         thumb_quality=ctx.cfg.thumb_quality,
     )
-    row = {**base, "status": "ok", **_analyse(dec.frame, cam, ctx)}
+    row = {**base, "status": "ok", **_analyse(dec.frame, cam, ctx, placed)}
     row.update(
         image_sha256=stored.sha256, image_path=stored.image_path, thumb_path=stored.thumb_path
     )
-    _remember(cam, stored.image_path, f.captured_at)
+    if placed:
+        _remember(cam, stored.image_path, f.captured_at)
     return [row], _register(f, ctx, "ok", None, "", stored.sha256, 1)
 
 
 def _video(f: ImageFile, base: dict, cam: _Camera, ctx: FrameContext) -> tuple[list, dict]:
+    placed = base["time_flag"] != TimeFlag.CLOCK_RESET
     sv = sample_video(f.path, ctx.cfg.mp4_every_s, ctx.vf)
     try:
         data = f.path.read_bytes()
@@ -213,14 +241,15 @@ def _video(f: ImageFile, base: dict, cam: _Camera, ctx: FrameContext) -> tuple[l
         )
         at = f.captured_at + dt.timedelta(seconds=sample.t_s)
         row = {**base, "captured_at": at, "offset_s": float(sample.t_s), "status": "ok"}
-        row.update(_analyse(sample.frame, cam, ctx))
+        row.update(_analyse(sample.frame, cam, ctx, placed))
         row.update(
             image_sha256=stored.sha256, image_path=stored.image_path, thumb_path=stored.thumb_path
         )
         if sv.reason:  # a cut-off segment: its frames are good, the file is not whole
             row.update(reason=str(sv.reason), detail=sv.detail)
         rows.append(row)
-        _remember(cam, stored.image_path, at)
+        if placed:
+            _remember(cam, stored.image_path, at)
     return rows, _register(f, ctx, "ok", sv.reason, sv.detail, sha, len(rows))
 
 
@@ -251,29 +280,51 @@ def _restore(state: dict | None, camera_id: str, registered: bool, ctx: FrameCon
     return cam
 
 
+def _time_flag(
+    f: ImageFile, ctx: FrameContext, installed_on: dt.date | None
+) -> tuple[str | None, str | None]:
+    if f.captured_at is None:
+        return None, None
+    flag, why = capture_time_flag(
+        f.captured_at,
+        f.mtime,
+        ctx.now,
+        installed_on=installed_on,
+        future_tolerance=dt.timedelta(minutes=ctx.cfg.future_tolerance_minutes),
+        reset_before_year=ctx.cfg.clock_reset_before_year,
+    )
+    return (str(flag), why) if flag else (None, None)
+
+
 def process_camera(
     camera_id: str,
     files: list[ImageFile],
     state: dict | None,
     registered: bool,
     ctx: FrameContext,
+    installed_on: dt.date | None = None,
 ) -> tuple[list[dict], list[dict], dict]:
     """One camera's new files, in capture order: (frame rows, register rows, new state)."""
     cam = _restore(state, camera_id, registered, ctx)
     files = sorted(files, key=lambda f: (f.captured_at or dt.datetime.min, f.rel))
+    flags = {f.rel: _time_flag(f, ctx, installed_on) for f in files}
     # a late backlog older than the stored last frame must not be compared with it
-    first = files[0].captured_at if files else None
+    placed = [
+        f.captured_at for f in files if f.captured_at and flags[f.rel][0] != TimeFlag.CLOCK_RESET
+    ]
+    first = placed[0] if placed else None
     if cam.last_captured_at and first and first < cam.last_captured_at:
         cam.history = []
     frames, register = [], []
-    future = dt.timedelta(minutes=ctx.cfg.future_tolerance_minutes)
-    delay = dt.timedelta(hours=ctx.cfg.max_upload_delay_hours)
     for f in files:
+        time_flag, time_reason = flags[f.rel]
         base = {
             "camera_id": camera_id or None,
             "captured_at": f.captured_at,
             "offset_s": 0.0,
             "registered": registered,
+            "time_flag": time_flag,
+            "time_reason": time_reason,
             "source_path": f.rel,
             "source_kind": f.kind,
             "source_mtime": f.mtime,
@@ -283,9 +334,6 @@ def process_camera(
         if f.problem:
             rows = [_rejected(base, f.problem, f.detail)]
             reg = _register(f, ctx, "rejected", f.problem, f.detail, None, 1)
-        elif why := clock_skew(f.captured_at, f.mtime, ctx.now, future, delay):
-            rows = [_rejected(base, PathReason.CLOCK_SKEW, why)]
-            reg = _register(f, ctx, "rejected", PathReason.CLOCK_SKEW, why, None, 1)
         elif f.kind == "video":
             rows, reg = _video(f, base, cam, ctx)
         else:
@@ -316,11 +364,28 @@ class FrameRunSummary:
     frames_counted: int
     unregistered_cameras: tuple[str, ...]
     reasons: dict[str, int]
+    time_flags: dict[str, int] = field(default_factory=dict)  # frames analysed but flagged
+    people_not_configured: str = ""  # why no people were counted (the model is missing)
 
 
 def registered_cameras(settings: Settings) -> set[str]:
     cams = delta_io.read(settings.bronze("cameras"), columns=["camera_id"])
     return set(cams["camera_id"].to_list()) if not cams.is_empty() else set()
+
+
+def installation_dates(settings: Settings) -> dict[str, dt.date]:
+    """camera_id -> the earliest installed_on the register gives (a camera registered by
+    several districts, or moved, was there since its first installation)."""
+    cams = delta_io.read(settings.bronze("cameras"), columns=["camera_id", "installed_on"])
+    if cams.is_empty():
+        return {}
+    first = (
+        cams.with_columns(pl.col("installed_on").cast(pl.Date, strict=False))
+        .drop_nulls()
+        .group_by("camera_id")
+        .agg(pl.col("installed_on").min())
+    )
+    return dict(first.iter_rows())
 
 
 def new_files(files: list[ImageFile], register: pl.DataFrame) -> list[ImageFile]:
@@ -351,6 +416,7 @@ def process_frames(
     found = discover_frames(settings.landing)
     todo = new_files(found, register)
     known = registered_cameras(settings)
+    installed = installation_dates(settings)
     by_camera: dict[str, list[ImageFile]] = {}
     for f in todo:
         by_camera.setdefault(f.camera_id or "", []).append(f)
@@ -373,22 +439,27 @@ def process_frames(
         if progress:
             progress("frames", done, total)
 
-    jobs = [(cam, fs, state_of.get(cam), cam in known) for cam, fs in sorted(by_camera.items())]
+    jobs = [
+        (cam, fs, state_of.get(cam), cam in known, ctx, installed.get(cam))
+        for cam, fs in sorted(by_camera.items())
+    ]
     if cfg.workers > 1 and len(jobs) > 1:
         # spawn, not fork: a forked onnxruntime session is not safe to reuse
         mp = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(cfg.workers, mp_context=mp) as pool:
-            futures = {pool.submit(process_camera, *job, ctx): len(job[1]) for job in jobs}
+            futures = {pool.submit(process_camera, *job): len(job[1]) for job in jobs}
             for fut in as_completed(futures):
                 collect(fut.result(), futures[fut])
     else:
         for job in jobs:
-            collect(process_camera(*job, ctx), len(job[1]))
+            collect(process_camera(*job), len(job[1]))
 
     frame_table = tables.conform(frames, tables.FRAMES_SCHEMA) if frames else None
     if frame_table is not None:
         # several samples of one video share a path; a re-delivered file replaces its rows
-        delta_io.merge(tables.silver(settings, tables.FRAMES), frame_table, tables.FRAMES_KEY)
+        path = tables.silver(settings, tables.FRAMES)
+        _add_new_columns(path, frame_table)
+        delta_io.merge(path, frame_table, tables.FRAMES_KEY)
     if new_states:
         st = tables.conform(new_states, tables.STATE_SCHEMA)
         delta_io.merge(tables.silver(settings, tables.STATE), st, ["camera_id"])
@@ -397,6 +468,33 @@ def process_frames(
         reg = tables.conform(registers, tables.FILES_SCHEMA)
         delta_io.merge(files_path, reg, ["source_path"])
     return summarise(found, frame_table, registers)
+
+
+def read_frames(settings: Settings, columns: list[str]) -> pl.DataFrame:
+    """These columns of silver/camera_frames in the current schema's types; a column the
+    stored table does not have yet (written before it was added) reads as nulls, and a
+    missing table as no rows."""
+    path = tables.silver(settings, tables.FRAMES)
+    schema = {c: tables.FRAMES_SCHEMA[c] for c in columns}
+    if not delta_io.exists(path):
+        return tables.empty(schema)
+    from deltalake import DeltaTable
+
+    have = set(DeltaTable(str(path)).schema().to_arrow().names)
+    frame = delta_io.read(path, columns=[c for c in columns if c in have])
+    return tables.conform(frame, schema) if frame.height else tables.empty(schema)
+
+
+def _add_new_columns(path: Path, frame: pl.DataFrame) -> None:
+    """A table written before a column was added (time_flag, people_status...) gets it, null
+    in its old rows, so the MERGE that follows keeps every column of the schema."""
+    if not delta_io.exists(path):
+        return
+    from deltalake import DeltaTable, write_deltalake
+
+    have = set(DeltaTable(str(path)).schema().to_arrow().names)
+    if set(frame.columns) - have:
+        write_deltalake(str(path), frame.head(0).to_arrow(), mode="append", schema_mode="merge")
 
 
 def refresh_registered(settings: Settings, known: set[str]) -> None:
@@ -425,6 +523,8 @@ def summarise(
             reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
     ok = rejected = counted = 0
     unregistered: tuple[str, ...] = ()
+    time_flags: dict[str, int] = {}
+    not_configured = ""
     if frames is not None and frames.height:
         ok = frames.filter(pl.col("status") == "ok").height
         rejected = frames.height - ok
@@ -432,6 +532,9 @@ def summarise(
         unregistered = tuple(
             sorted(frames.filter(~pl.col("registered"))["camera_id"].drop_nulls().unique())
         )
+        time_flags = dict(frames["time_flag"].drop_nulls().value_counts().sort("time_flag").rows())
+        why = frames.filter(pl.col("people_status") == "NOT_CONFIGURED")["people_reason"]
+        not_configured = (why.drop_nulls().min() or "") if why.len() else ""
     return FrameRunSummary(
         files_seen=len(found),
         files_new=len(registers),
@@ -442,4 +545,6 @@ def summarise(
         frames_counted=counted,
         unregistered_cameras=unregistered,
         reasons=reasons,
+        time_flags={k: int(v) for k, v in time_flags.items()},
+        people_not_configured=not_configured,
     )

@@ -165,6 +165,17 @@ def union_minutes_by_day(intervals: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _frame_day(frames: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """(the day a frame counts on, whether its capture time can be trusted). A frame whose
+    camera clock was reset (time_flag CLOCK_RESET: 1970...) counts on the day it was uploaded;
+    its capture time says nothing, so it is not a first or last frame time either."""
+    day = pl.col("captured_at").dt.date()
+    if not {"time_flag", "source_mtime"} <= set(frames.columns):
+        return day, pl.lit(True)
+    reset = pl.col("time_flag").fill_null("") == "CLOCK_RESET"
+    return pl.when(reset).then(pl.col("source_mtime").dt.date()).otherwise(day), ~reset
+
+
 def daily_health(
     heartbeats: pl.DataFrame,
     frames: pl.DataFrame,
@@ -199,15 +210,16 @@ def daily_health(
         fr = pl.DataFrame(schema={"camera_id": pl.String, "day": pl.Date})
     else:
         ok = pl.col("status") == "ok"
+        day, placed = _frame_day(frames)
         fr = (
             frames.filter(pl.col("captured_at").is_not_null())
-            .with_columns(day=pl.col("captured_at").dt.date())
+            .with_columns(day=day)
             .group_by("camera_id", "day")
             .agg(
                 ok.sum().alias("frames"),
                 (~ok).sum().alias("frames_rejected"),
-                pl.col("captured_at").filter(ok).min().alias("first_frame_at"),
-                pl.col("captured_at").filter(ok).max().alias("last_frame_at"),
+                pl.col("captured_at").filter(ok & placed).min().alias("first_frame_at"),
+                pl.col("captured_at").filter(ok & placed).max().alias("last_frame_at"),
                 pl.col("brightness").filter(ok).median().alias("median_brightness"),
                 pl.col("sharpness").filter(ok).median().alias("median_sharpness"),
                 *[pl.col(s).fill_null(False).sum().alias(f"{s}_frames") for s in STATES],

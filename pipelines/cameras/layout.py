@@ -2,7 +2,9 @@
 
 * frames: ``<landing>/frames/<camera_id>/<YYYYMMDD>/<HHMMSS>.jpg`` (snapshots) or ``.mp4``
   (video segments starting at that time); captured_at is the path's time, Asia/Shanghai
-  local, naive like the rest of the lake.
+  local, naive like the rest of the lake. A delay between capture and upload is normal (a
+  camera uploads its backlog when its 4G link is back, archives are re-loaded); an
+  implausible capture time is flagged (``capture_time_flag``), never a reason to reject.
 * check-in photos: ``<landing>/photos/<photo_id>.jpg``.
 
 A file whose path cannot be read is still returned, with the reason, so it is registered
@@ -34,14 +36,28 @@ class PathReason(StrEnum):
     BAD_PATH = "BAD_PATH"  # not <camera>/<YYYYMMDD>/<HHMMSS>.<ext> (or photos/<id>.<ext>)
     BAD_TIMESTAMP = "BAD_TIMESTAMP"  # the folder/file name is not a real date and time
     UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # extension is not .jpg/.jpeg/.png/.mp4
-    CLOCK_SKEW = "CLOCK_SKEW"  # captured_at in the future or far from the upload time
 
 
 REASON_ZH = {
     "BAD_PATH": "路径不符合规范",
     "BAD_TIMESTAMP": "路径中的日期时间无效",
     "UNSUPPORTED_FORMAT": "不支持的文件格式",
-    "CLOCK_SKEW": "摄像机时钟异常(拍摄时间在未来或与上传时间相差过大)",
+}
+
+
+class TimeFlag(StrEnum):
+    """Why a frame's capture time (the path's) is implausible. The frame is still analysed
+    and kept; the flag and its explanation are on the frame row (time_flag, time_reason)."""
+
+    CLOCK_RESET = "CLOCK_RESET"  # before clock_reset_before_year: 1970/2000 after a power cut
+    FUTURE = "FUTURE"  # after the processing time, or after the file was written (clock fast)
+    BEFORE_INSTALLED = "BEFORE_INSTALLED"  # before the register's installed_on of the camera
+
+
+TIME_FLAG_ZH = {
+    "CLOCK_RESET": "摄像机时钟被重置(拍摄时间为 1970 年等过早日期)",
+    "FUTURE": "拍摄时间在未来(晚于处理时间或上传时间)",
+    "BEFORE_INSTALLED": "拍摄时间早于摄像机登记的安装日期",
 }
 
 
@@ -155,23 +171,37 @@ def discover_photos(landing: Path) -> list[ImageFile]:
     return found
 
 
-def clock_skew(
+def capture_time_flag(
     captured_at: dt.datetime,
     uploaded_at: dt.datetime,
     now: dt.datetime,
-    future_tolerance: dt.timedelta,
-    max_upload_delay: dt.timedelta,
-) -> str:
-    """Empty when the path's time is plausible, else why not.
+    *,
+    installed_on: dt.date | None = None,
+    future_tolerance: dt.timedelta = dt.timedelta(minutes=10),
+    reset_before_year: int = 2018,
+) -> tuple[str, str]:
+    """``(flag, reason)`` for an implausible capture time, ``("", "")`` for a plausible one.
 
-    A file cannot be written before it was captured, nor captured in the future; and a
-    capture time far before the upload is a camera clock reset (1970/2000 after a power cut),
-    not a backlog - up to ``max_upload_delay`` of backlog is accepted.
+    However long before the upload a frame was captured is no concern: a backlog or a
+    re-loaded archive is normal. Implausible is a clock reset (a year before
+    ``reset_before_year``, e.g. 1970 after a power cut), a time in the future (after ``now``
+    or after the file was written, beyond ``future_tolerance``), or a day before the camera's
+    ``installed_on`` when the register knows it. The first that applies is reported.
     """
+    if captured_at.year < reset_before_year:
+        return TimeFlag.CLOCK_RESET, (
+            f"captured_at {captured_at} is before {reset_before_year}: a reset camera clock"
+            f" (uploaded {uploaded_at:%Y-%m-%d %H:%M:%S})"
+        )
     if captured_at > now + future_tolerance:
-        return f"captured_at {captured_at} is in the future (now {now:%Y-%m-%d %H:%M})"
+        return TimeFlag.FUTURE, f"captured_at {captured_at} is in the future (run at {now})"
     if captured_at > uploaded_at + future_tolerance:
-        return f"captured_at {captured_at} is after the upload {uploaded_at:%Y-%m-%d %H:%M:%S}"
-    if captured_at < uploaded_at - max_upload_delay:
-        return f"captured_at {captured_at} is {uploaded_at - captured_at} before the upload"
-    return ""
+        return TimeFlag.FUTURE, (
+            f"captured_at {captured_at} is after the file was written"
+            f" ({uploaded_at:%Y-%m-%d %H:%M:%S}): the camera clock runs fast"
+        )
+    if installed_on is not None and captured_at.date() < installed_on:
+        return TimeFlag.BEFORE_INSTALLED, (
+            f"captured_at {captured_at} is before the camera was installed ({installed_on})"
+        )
+    return "", ""

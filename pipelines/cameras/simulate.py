@@ -16,9 +16,14 @@ Planted: each tamper state as a short episode (covered, dark, out_of_focus, move
 outages during sessions (coverage gaps, W02), far fewer faces on video than check-ins (W03),
 a 26-hour outage of a camera while its class runs (W11), a short night outage, frames of an
 unregistered camera (snapshots and an .mp4 segment), broken uploads (zero bytes, truncated,
-not an image, corrupt header, wrong resolution, bad path, bad timestamp, clock skew), and
-reused check-in photos (identical copies and cropped/re-lit/re-compressed variants, for
-another person or the same person on a later day).
+not an image, corrupt header, wrong resolution, bad path, bad timestamp), and reused check-in
+photos (identical copies and cropped/re-lit/re-compressed variants, for another person or the
+same person on a later day).
+
+Camera clocks and uploads: the tamper session's camera uploads its frames as a backlog a
+week after capture (normal: analysed like any other), and that camera also sends frames with
+implausible capture times that are analysed, kept and flagged (``_truth/camera_time_flags.csv``):
+a reset clock (1970), a clock running hours fast, a day before its installation.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.cameras import sim_frames, sim_photos
+from pipelines.cameras.config import DEFAULT as CAMERA_DEFAULTS
 from pipelines.cameras.layout import SHANGHAI
 from pipelines.cameras.sim_inputs import City, read_city
 
@@ -42,6 +48,7 @@ PHOTOS_PER_SCALE = {"tiny": 24, "small": 60, "city": 90}  # at most 100: one LFW
 REUSE_GROUPS_PER_SCALE = {"tiny": 3, "small": 8, "city": 12}
 ROLES = ("tamper", "gap_both", "headcount_red", "coverage_gap", "headcount_orange", "normal")
 HEARTBEAT_EVERY = dt.timedelta(minutes=5)
+BACKLOG = dt.timedelta(days=7)  # the tamper session's camera uploads a week after capture
 UNREGISTERED = "CAM3100008888"
 CHECK_IN = "签到"
 
@@ -162,6 +169,7 @@ def simulate_cameras(
     chosen = _sample(_candidates(city, seed), n, rng, scale == "tiny")
 
     frame_rows, session_rows, fault_rows, offline_rows, bad_rows = [], [], [], [], []
+    flag_rows: list[tuple] = []
     sample_frame: bytes | None = None
     for i, s in enumerate(chosen):
         role = ROLES[i % len(ROLES)]
@@ -178,6 +186,8 @@ def simulate_cameras(
             for f in frames:
                 rel = f"frames/{cam}/{f.captured_at:%Y%m%d}/{f.captured_at:%H%M%S}.jpg"
                 upload = f.captured_at + dt.timedelta(seconds=int(rng.integers(3, 40)))
+                if role == "tamper" and k == 0:
+                    upload += BACKLOG  # offline camera, backlog uploaded later: still analysed
                 _write(out / rel, f.jpeg, upload)
                 frame_rows.append((rel, cam, _ts(f.captured_at), f.session_id, f.state,
                                    f.n_faces, f.n_people, role))  # fmt: skip
@@ -202,6 +212,10 @@ def simulate_cameras(
 
     if chosen and sample_frame is not None:
         bad_rows += _bad_uploads(out, rng, chosen[0], sample_frame)
+        # the pre-installation frame is placed first in capture order: a copy of the
+        # session's second frame, so that the first is not "frozen" against it
+        second = (out / frame_rows[1][0]).read_bytes() if len(frame_rows) > 1 else sample_frame
+        flag_rows += _implausible_times(out, city, chosen[0], sample_frame, second)
         frame_rows += _unregistered(out, rng, seed, chosen[0])
     outages = _planted_outages(city, rng, {c for s in chosen for c in s["cams"]})
     offline_rows += outages
@@ -224,6 +238,8 @@ def simulate_cameras(
     _csv(t / "camera_faults.csv", ["camera_id", "fault", "start", "end", "session_id"],
          sorted(fault_rows))  # fmt: skip
     _csv(t / "camera_bad_inputs.csv", ["source_path", "expected_reason"], sorted(bad_rows))
+    _csv(t / "camera_time_flags.csv", ["source_path", "camera_id", "expected_flag"],
+         sorted(flag_rows))  # fmt: skip
     _csv(t / "camera_photos.csv",
          ["photo_id", "record_id", "face_id", "group", "kind", "finding"],
          sorted(photo_rows))  # fmt: skip
@@ -239,6 +255,8 @@ def simulate_cameras(
         "heartbeats": hb_count,
         "offline_intervals": len(offline_rows),
         "bad_inputs": len(bad_rows),
+        "time_flagged_frames": len(flag_rows),
+        "backlog_camera": chosen[0]["cams"][0] if chosen else None,
         "photos": len(photo_rows),
         "reuse_pairs": len(reuse_rows),
         "unregistered_camera": UNREGISTERED,
@@ -288,10 +306,6 @@ def _bad_uploads(out: Path, rng: np.random.Generator, s: dict, good: bytes) -> l
         rows.append((rel, reason))
     upload = t0 + dt.timedelta(minutes=30, seconds=50)
     planted = {
-        # a clock reset after a power cut: the camera believes it is 1970
-        f"frames/{cam}/19700101/000512.jpg": "CLOCK_SKEW",
-        # a clock three hours fast: captured "after" it was uploaded
-        f"frames/{cam}/{day}/{upload + dt.timedelta(hours=3):%H%M%S}.jpg": "CLOCK_SKEW",
         f"frames/{cam}/{day}/126145.jpg": "BAD_TIMESTAMP",
         f"frames/{cam}/{day}/extra/{upload:%H%M%S}.jpg": "BAD_PATH",
         f"frames/{cam}/{day}/{upload:%H%M}48.bmp": "UNSUPPORTED_FORMAT",
@@ -299,6 +313,30 @@ def _bad_uploads(out: Path, rng: np.random.Generator, s: dict, good: bytes) -> l
     for rel, reason in planted.items():
         _write(out / rel, good, upload)
         rows.append((rel, reason))
+    return rows
+
+
+def _implausible_times(out: Path, city: City, s: dict, good: bytes, other: bytes) -> list[tuple]:
+    """Frames of the first sampled session's camera whose capture time cannot be right; each
+    is analysed and kept with its flag (layout.TimeFlag), never rejected."""
+    cam = s["cams"][0]
+    upload = s["starts_at"] + dt.timedelta(minutes=30, seconds=50)
+    # a clock three hours fast: captured "after" it was uploaded (and after the session)
+    fast = max(upload, s["ends_at"]) + dt.timedelta(hours=3, seconds=50)
+    planted = {
+        # a clock reset after a power cut: the camera believes it is 1970
+        f"frames/{cam}/19700101/000512.jpg": ("CLOCK_RESET", good),
+        f"frames/{cam}/{fast:%Y%m%d}/{fast:%H%M%S}.jpg": ("FUTURE", good),
+    }
+    installed = city.cameras.filter(pl.col("camera_id") == cam)["installed_on"].drop_nulls()
+    if installed.len():
+        before = installed.min() - dt.timedelta(days=10)
+        if before.year >= CAMERA_DEFAULTS.clock_reset_before_year:
+            planted[f"frames/{cam}/{before:%Y%m%d}/101550.jpg"] = ("BEFORE_INSTALLED", other)
+    rows = []
+    for rel, (flag, data) in planted.items():
+        _write(out / rel, data, upload)
+        rows.append((rel, cam, flag))
     return rows
 
 

@@ -50,6 +50,10 @@ FRAMES_SCHEMA = {
     "status": pl.String,  # ok | rejected
     "reason": pl.String,
     "detail": pl.String,
+    # an implausible capture time (layout.TimeFlag: CLOCK_RESET | FUTURE | BEFORE_INSTALLED),
+    # null when plausible; the frame is analysed and kept either way
+    "time_flag": pl.String,
+    "time_reason": pl.String,
     "width": pl.Int64,
     "height": pl.Int64,
     "brightness": pl.Float64,
@@ -64,6 +68,10 @@ FRAMES_SCHEMA = {
     "people_count": pl.Int64,  # null when the frame was not counted
     "people_confidence": pl.Float64,
     "people_method": pl.String,
+    # on the frames due for a count: OK, or NOT_CONFIGURED when no people model could be
+    # loaded (headcount and W03 cannot run; people_reason says why and how to fix it)
+    "people_status": pl.String,
+    "people_reason": pl.String,
     "smoking_status": pl.String,  # OK | NOT_CONFIGURED (no smoking model: W13 cannot run)
     "smoking_count": pl.Int64,  # detections on the counted frames when a model is configured
     "phash": pl.Int64,  # the 64 bits as a signed int64 (two's complement)

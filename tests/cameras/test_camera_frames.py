@@ -109,3 +109,25 @@ def test_rerun_processes_nothing_new(city):
     again = process_frames(city.settings, load_camera_config(env={}))
     assert again.files_new == 0 and again.frames_ok == 0
     assert city.table(tables.FRAMES).height == before
+
+
+def test_implausible_capture_times_are_flagged_analysed_and_kept(city):
+    planted = city.truth("time_flags")
+    assert set(planted["expected_flag"]) >= {"CLOCK_RESET", "FUTURE"}
+    got = planted.join(city.table(tables.FRAMES), on="source_path", how="left")
+    assert got["status"].to_list() == ["ok"] * planted.height
+    assert got["time_flag"].to_list() == got["expected_flag"].to_list()
+    assert got["brightness"].null_count() == 0 and got["phash_hex"].null_count() == 0
+    assert city.frames_run.time_flags == dict(planted.group_by("expected_flag").len().rows())
+
+
+def test_a_backlog_uploaded_a_week_late_is_analysed_like_any_other(city):
+    backlog = city.summary["backlog_camera"]
+    rows = city.table(tables.FRAMES).filter(
+        (pl.col("camera_id") == backlog)
+        & pl.col("time_flag").is_null()
+        & (pl.col("status") == "ok")
+    )
+    delay = (rows["source_mtime"] - rows["captured_at"]).dt.total_days()
+    assert rows.height >= 60 and (delay >= 7).all()
+    assert rows.filter(pl.col("tamper_states") != "").height >= 10  # its planted episodes

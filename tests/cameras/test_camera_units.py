@@ -12,7 +12,7 @@ from pipelines.cameras.health import (
     heartbeat_intervals,
     union_minutes_by_day,
 )
-from pipelines.cameras.layout import clock_skew, parse_frame_path
+from pipelines.cameras.layout import TimeFlag, capture_time_flag, parse_frame_path
 
 T = dt.datetime(2026, 9, 3, 9, 0)
 M = dt.timedelta(minutes=1)
@@ -31,14 +31,24 @@ def test_frame_paths_give_camera_and_local_capture_time():
     assert parse_frame_path(("CAM1", "20260903", "090512.gif"))[2] == "UNSUPPORTED_FORMAT"
 
 
-def test_clock_skew_accepts_backlog_but_not_resets_or_fast_clocks():
+def test_capture_time_flags_implausible_clocks_never_a_backlog():
     now = dt.datetime(2026, 11, 30)
-    tol, delay = dt.timedelta(minutes=10), dt.timedelta(hours=72)
-    assert clock_skew(T, T + 30 * M, now, tol, delay) == ""
-    assert clock_skew(T, T + dt.timedelta(hours=30), now, tol, delay) == ""  # a backlog
-    assert clock_skew(dt.datetime(1970, 1, 1), T, now, tol, delay)  # clock reset
-    assert clock_skew(T + dt.timedelta(hours=3), T, now, tol, delay)  # clock fast
-    assert clock_skew(now + dt.timedelta(days=1), now + dt.timedelta(days=1), now, tol, delay)
+
+    def flag(captured, uploaded, installed_on=None):
+        return capture_time_flag(captured, uploaded, now, installed_on=installed_on)[0]
+
+    assert flag(T, T + 30 * M) == ""
+    assert flag(T, T + dt.timedelta(hours=30)) == ""  # a backlog
+    assert flag(T, T + dt.timedelta(days=7)) == ""  # a week-old backlog
+    assert flag(T, T + dt.timedelta(days=400)) == ""  # a re-loaded archive
+    assert flag(dt.datetime(1970, 1, 1), T) == TimeFlag.CLOCK_RESET
+    assert flag(dt.datetime(2000, 1, 1, 0, 5), T) == TimeFlag.CLOCK_RESET
+    assert flag(T + dt.timedelta(hours=3), T) == TimeFlag.FUTURE  # clock fast
+    assert flag(now + dt.timedelta(days=1), now + dt.timedelta(days=1)) == TimeFlag.FUTURE
+    assert flag(T, T + M, installed_on=T.date() + dt.timedelta(days=1)) == "BEFORE_INSTALLED"
+    assert flag(T, T + M, installed_on=T.date()) == ""
+    why = capture_time_flag(dt.datetime(1970, 1, 1), T, now)[1]
+    assert "1970-01-01" in why and "reset" in why
 
 
 def _hb(rows):
