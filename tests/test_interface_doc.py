@@ -18,3 +18,18 @@ def test_interface_document_lists_every_feed_column_district_and_reason(tmp_path
     html = html_path.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "<td>attendance_id</td>" not in html
     assert "<td>record_id</td>" in html and 'lang="zh-CN"' in html
+
+
+def test_heartbeats_show_their_composite_key_and_their_real_folder():
+    md = interface.render_markdown()
+    section = md.split("(`heartbeats`)", 1)[1].split("\n## ", 1)[0]
+    assert "报送目录:`<落地目录>/heartbeats/`" in section and "elearning" not in section
+    assert "主键:`camera_id` + `ts`(组合主键" in section
+    # neither column is unique on its own: a camera sends a heartbeat every five minutes
+    assert "主键,同一文件内不得重复" not in section
+    assert "| `camera_id` | 摄像机编号 |" in section and "与 ts 一起" in section
+    for name, feed in ALL_FEEDS.items():
+        body = md.split(f"(`{name}`)", 1)[1].split("\n## ", 1)[0]
+        assert "主键:" + " + ".join(f"`{k}`" for k in feed.keys) in body, name
+        if feed.source == "district":
+            assert f"`<落地目录>/<区代码>/{feed.landing_folder}/`" in body

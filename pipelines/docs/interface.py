@@ -32,9 +32,12 @@ _CHECK_ZH = {
 }
 
 
-def _rule(c: Column) -> str:
+def _rule(c: Column, keys: list[str] | None = None) -> str:
     parts = []
-    if c.key:
+    others = [k for k in (keys or [c.name]) if k != c.name]
+    if c.key and others:  # one column of a composite key: repeats alone are normal
+        parts.append(f"组合主键之一(与 {'、'.join(others)} 一起同一文件内不得重复)")
+    elif c.key:
         parts.append("主键,同一文件内不得重复")
     if c.codes:
         parts.append("取值:" + "/".join(c.codes))
@@ -73,22 +76,28 @@ def render_markdown() -> str:
         "",
     ]
     for name, feed in ALL_FEEDS.items():
-        where = (
-            f"`<落地目录>/<区代码>/{feed.landing_folder}/`"
-            if feed.source == "district"
-            else f"`<落地目录>/elearning/{feed.landing_folder}/`(市级,JSON Lines)"
-        )
+        where = {
+            "district": f"`<落地目录>/<区代码>/{feed.landing_folder}/`",
+            "elearning": f"`<落地目录>/elearning/{feed.landing_folder}/`(市级,JSON Lines)",
+            "camera": f"`<落地目录>/{feed.landing_folder}/`(市级,JSON Lines)",
+        }[feed.source]
+        key = " + ".join(f"`{k}`" for k in feed.keys)
         out += [
             f"## {feed.zh}(`{name}`)",
             "",
             f"报送目录:{where}",
+            "",
+            f"主键:{key}"
+            + ("(组合主键:各列合起来同一文件内不得重复)" if len(feed.keys) > 1 else ""),
             "",
             "| 英文列名 | 中文列名 | 类型 | 必填 | 规则 |",
             "|---|---|---|---|---|",
         ]
         for c in feed.columns:
             required = "是" if c.required else ""
-            out.append(f"| `{c.name}` | {c.zh} | {_TYPE_ZH[c.type]} | {required} | {_rule(c)} |")
+            out.append(
+                f"| `{c.name}` | {c.zh} | {_TYPE_ZH[c.type]} | {required} | {_rule(c, feed.keys)} |"
+            )
         out.append("")
     out += [
         "## 补贴金额上限(元,按培训等级)",
