@@ -192,3 +192,43 @@ def test_camera_assets_run_without_the_face_model(tmp_path, monkeypatch):
     assert got["people_count"].null_count() == got.height
     health = delta_io.read(tables.silver(settings, tables.HEALTH))
     assert health["frames"].sum() == len(truth) and health["counted_frames"].sum() == 0
+
+
+def test_w03_says_not_configured_in_alert_rule_status_without_the_face_model(tmp_path, monkeypatch):
+    """District feeds of the simulator's tiny city, one camera's frames, no face model: the
+    published rule status says W03 is not configured, with the reason and the fix."""
+    import duckdb
+
+    from pipelines.alerts import history
+    from pipelines.district_feeds.ingest import ingest
+    from pipelines.simulator import simulate
+    from pipelines.warehouse.project import build_db_path, run_dbt
+    from pipelines.warehouse.seeds import write_seeds
+
+    monkeypatch.setenv("SKILLWATCH_SECRET_KEY", "test-secret-key-for-pseudonyms")
+    settings = get_settings(tmp_path / "wh", tmp_path / "landing")
+    simulate(settings.landing, scale="tiny", seed=42)
+    ingest(settings)
+    _land_session(settings.landing, dt.timedelta(seconds=20), minutes=12)
+    monkeypatch.setenv("SKILLWATCH_VF_FACE_MODEL_PATH", str(tmp_path / "none.onnx"))
+    monkeypatch.setattr(frames, "_DETECTOR", None)
+    resource = SkillWatchResource(warehouse=str(settings.warehouse), landing=str(settings.landing))
+    result = dg.materialize(
+        [assets.camera_frames, assets.photo_reuse, assets.camera_health],
+        resources={"skillwatch": resource},
+    )
+    assert result.success
+    write_seeds()
+    history.build_history(settings)
+    for args in (["seed"], ["run", "--select", "+alert_rule_status"]):
+        done = run_dbt(args, settings, settings.warehouse / "target", check=False)
+        assert done.returncode == 0, done.stdout[-4000:]
+    with duckdb.connect(str(build_db_path(settings)), read_only=True) as con:
+        w03 = con.sql(
+            "select scope, status, reason from marts.alert_rule_status where rule_code = 'W03'"
+        ).pl()
+    city = w03.filter(pl.col("scope") == "city").row(0, named=True)
+    assert city["status"] == "not_configured"
+    assert "requirements-nodeps.txt" in city["reason"] and "none.onnx" in city["reason"]
+    # no class is told "frames but no headcount": the city row says why for all of them
+    assert not w03["reason"].str.contains("frames but no headcount").any()

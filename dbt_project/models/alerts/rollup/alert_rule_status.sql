@@ -1,7 +1,8 @@
 {#- 规则运行状态 Whether each rule could run, where, and why not: published beside `alerts` so
     that silence is never mistaken for "all clear".
     - city rows: one per rule, 'evaluated' / 'no_data' (its inputs are absent or empty) /
-      'not_configured' (W13 without a smoking detector), with the number of findings;
+      'not_configured' (W13 without a smoking detector, W03 without a people model: frames
+      say people_status = NOT_CONFIGURED), with the number of findings;
     - district rows: a district with no delivery at all, or no attendance for the newest data
       day (the attendance rules cannot judge that day), or no camera frames (W02/W03/W11);
     - class rows: a class with no session yet (nothing to judge for the session rules), a
@@ -81,6 +82,10 @@ counts as (
         (select count(*) from video where counted_frames > 0) as video_sessions_counted,
         (select count(*) from frames) as frames,
         (select count(*) from frames where smoking_status = 'OK') as smoking_frames,
+        (select count(*) from frames where people_status = 'OK') as people_frames,
+        (select count(*) from frames where people_status = 'NOT_CONFIGURED') as people_unconfigured,
+        (select min(people_reason) from frames where people_status = 'NOT_CONFIGURED')
+            as people_reason,
         (select count(*) from {{ ref('stg_alerts__camera_offline_intervals') }}) as intervals,
         (select count(*) from classes cross join as_of where end_date <= as_of.as_of_date)
             as ended_classes
@@ -94,7 +99,10 @@ city_checks as (
         ('W02', {{ present['session_coverage'] }} and video_sessions_alive > 0,
             '无摄像机画面覆盖数据 no camera frames for any scheduled session', false),
         ('W03', {{ present['session_coverage'] }} and video_sessions_counted > 0,
-            '无人数统计画面 no counted camera frames', false),
+            case when people_frames = 0 and people_unconfigured > 0
+                then '未配置人数统计模型 headcount not configured: ' || coalesce(people_reason, '')
+                else '无人数统计画面 no counted camera frames' end,
+            people_frames = 0 and people_unconfigured > 0),
         ('W04', punches > 0, '尚无考勤数据 no attendance delivered', false),
         ('W05', {{ present['photo_reuse'] }},
             '签到照片比对未运行 photo reuse index (silver/photo_reuse) absent', false),
@@ -233,6 +241,8 @@ class_rows as (
     from class_video
     inner join classes on class_video.class_key = classes.class_key
     where class_video.not_counted > 0
+        -- no people model at all: the city row says not_configured, for every class alike
+        and (select people_frames > 0 or people_unconfigured = 0 from counts)
 ),
 
 final as (
