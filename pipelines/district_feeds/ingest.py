@@ -105,7 +105,10 @@ QUARANTINE_SCHEMA = {
     "readmitted_at": pl.Datetime("us"),
     "readmitted_run_id": pl.String,
     "readmitted_by": pl.String,
+    "person_pseudo": pl.String,  # the row's ID-number pseudonym, when it has a valid one
 }
+
+PERSON = "id_number_pseudo"
 
 QUARANTINED, READMITTED = "quarantined", "readmitted"
 
@@ -411,7 +414,21 @@ class Ingestor:
                             f, rec.row_number, entries, rec.values, pii_headers[sha]
                         )
                     )
-        return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+        out = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+        if PERSON in bad.columns and not out.is_empty():
+            # the person's pseudonym (never the number): rules can say "their enrolment is
+            # waiting in quarantine" instead of losing them
+            people = bad.select(
+                pl.col("src_sha256").alias("sha256"),
+                pl.col("src_row").alias("row_number"),
+                pl.col(PERSON).alias("__p"),
+            )
+            out = (
+                out.join(people, on=["sha256", "row_number"], how="left", maintain_order="left")
+                .with_columns(pl.col("__p").alias("person_pseudo"))
+                .drop("__p")
+            )
+        return out
 
     def _quarantine_row(self, f, row, entries, values, pii_headers, raw_text=None) -> dict:
         codes = list(dict.fromkeys(e.split(":", 1)[0] for e in entries))
@@ -444,6 +461,7 @@ class Ingestor:
             "readmitted_at": None,
             "readmitted_run_id": None,
             "readmitted_by": None,
+            "person_pseudo": None,
         }
 
     def _data_days(self, feed: Feed, ok: pl.DataFrame) -> dict[str, tuple]:

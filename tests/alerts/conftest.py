@@ -31,11 +31,13 @@ TABLES: dict[str, dict[str, str]] = {
                                session_date=D, declared_hours=F, persons_checked_in=INT),
     "marts.fct_attendance": dict(record_key=S, district_code=S, class_key=S, session_key=S,
                                  person_pseudo=S, punch_kind=S, checked_at=TS, checked_on=D,
-                                 punch_method=S, face_score=F),
+                                 punch_method=S, face_score=F, id_number_masked=S),
     "marts.fct_claims": dict(claim_key=S, district_code=S, claim_id=S, enrolment_key=S,
                              class_key=S, occupation_code=S, training_level=INT, person_pseudo=S,
                              id_number_masked=S, amount_yuan=F, claimed_on=D, attended_hours=F),
-    "marts.fct_enrolments": dict(enrolment_key=S, class_key=S),
+    "marts.fct_enrolments": dict(enrolment_key=S, class_key=S, person_pseudo=S),
+    "staging.stg_district_feeds__quarantine": dict(district_code=S, feed=S, is_current=B,
+                                                   person_pseudo=S),
     "marts.fct_session_attendance": dict(person_session_key=S, session_key=S, class_key=S,
                                          enrolment_key=S, person_pseudo=S,
                                          id_number_masked=S, first_check_in=TS),
@@ -104,7 +106,7 @@ class Mart:
         self.con = duckdb.connect()
         self.con.execute("attach ':memory:' as dbt")
         self.con.execute("use dbt")
-        for schema in ("marts", "alerts", "main"):
+        for schema in ("marts", "alerts", "main", "staging"):
             self.con.execute(f"create schema if not exists dbt.{schema}")
         for name, cols in TABLES.items():
             body = ", ".join(f'"{c}" {t}' for c, t in cols.items())

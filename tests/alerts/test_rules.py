@@ -348,3 +348,40 @@ def test_w16_enrolments_over_capacity_and_checkins_over_enrolments(mart, run_mod
     out = run_model("alert_w16_over_capacity")
     assert sorted(zip(out["class_id"], out["subject_id"], strict=True)) == [("FULL", "checkins"),
                                                              ("OVER", "capacity")]  # fmt: skip
+
+
+def _enrol(mart, class_id, person):
+    mart.add(
+        "marts.fct_enrolments",
+        [dict(enrolment_key=f"{D}:E-{class_id}-{person}", class_key=f"{D}:{class_id}",
+              person_pseudo=person)],
+    )  # fmt: skip
+
+
+def test_w17_fires_for_check_ins_of_people_not_enrolled_and_not_for_enrolled_ones(mart, run_model):
+    for c in ("GHOSTS", "FEW", "CLEAN", "NOENROL"):
+        cls(mart, c)
+        session(mart, c, f"{c}-1")
+    for c in ("GHOSTS", "FEW", "CLEAN"):
+        _enrol(mart, c, "enrolled")
+        checkin(mart, c, f"{c}-1", "enrolled", "2026-09-05 08:55")
+    # five strangers in one session: red (the catalogue's "5 or more in one session")
+    for i in range(5):
+        checkin(mart, "GHOSTS", "GHOSTS-1", f"ghost{i}", f"2026-09-05 08:5{i}")
+    # four: orange; one of them has an enrolment waiting in quarantine
+    for i in range(4):
+        checkin(mart, "FEW", "FEW-1", f"few{i}", f"2026-09-05 08:5{i}")
+    mart.add(
+        "staging.stg_district_feeds__quarantine",
+        [dict(district_code=D, feed="enrolments", is_current=True, person_pseudo="few0")],
+    )
+    # a class whose enrolments were never delivered is not judged (ingest keeps it pending)
+    checkin(mart, "NOENROL", "NOENROL-1", "someone", "2026-09-05 08:55")
+    out = run_model("alert_w17_non_enrolled_checkin").sort("class_id")
+    assert out["class_id"].to_list() == ["FEW", "GHOSTS"]
+    assert dict(zip(out["class_id"], out["level"], strict=True)) == {
+        "FEW": "orange",
+        "GHOSTS": "red",
+    }
+    few = out.filter(out["class_id"] == "FEW")["evidence"][0]
+    assert " 4 名" in few and "隔离区待处理" in few

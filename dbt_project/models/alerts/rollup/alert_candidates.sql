@@ -56,13 +56,13 @@ scoped as (
     from expanded
     where institution_id is not null and scope in ('class', 'institution')
     union all
-    -- district: its own (W14, X02) and the roll-up of the rules W01-W16
+    -- district: its own (W14, X02) and the roll-up of the rules W01-W17
     select 'district', district_code, null, null, *
         exclude (district_code, institution_id, class_id)
     from expanded
     where rule_code like 'W%' or scope = 'district'
     union all
-    -- city: the roll-up of the rules W01-W16
+    -- city: the roll-up of the rules W01-W17
     select 'city', '310000', null, null, *
         exclude (district_code, institution_id, class_id)
     from expanded

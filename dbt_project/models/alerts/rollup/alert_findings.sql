@@ -1,4 +1,4 @@
-{#- 预警明细 Every finding of the sixteen rules W01-W16 in one shape: one row per detected
+{#- 预警明细 Every finding of the rules W01-W17 in one shape: one row per detected
     fact (a class, session, enrolment, claim, camera or delivery), with its evidence in words.
     The alerts are roll-ups of these (alert_candidates); evaluation against the simulator's
     truth reads this grain (pipelines/alerts/evaluate.py). -#}
@@ -9,6 +9,7 @@
     'alert_w09_teacher_not_compliant', 'alert_w10_institution_not_licensed',
     'alert_w11_camera_fault', 'alert_w12_hours_short', 'alert_w13_smoking',
     'alert_w14_late_delivery', 'alert_w15_repeated_claim', 'alert_w16_over_capacity',
+    'alert_w17_non_enrolled_checkin',
 ] -%}
 {{ config(schema='marts') }}
 

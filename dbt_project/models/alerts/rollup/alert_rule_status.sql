@@ -29,6 +29,7 @@
     'W05': '照片复用', 'W06': '考勤规律异常', 'W07': '人脸比对低分', 'W08': '出勤不足仍申领',
     'W09': '师资不合规', 'W10': '机构资质异常', 'W11': '视频设备异常', 'W12': '课时不足',
     'W13': '吸烟', 'W14': '数据迟报', 'W15': '重复申领', 'W16': '超员',
+    'W17': '非学员打卡',
 } -%}
 -- depends_on: {{ ref('stg_alerts__photo_reuse') }}
 
@@ -120,7 +121,8 @@ city_checks as (
             smoking_frames = 0),
         ('W14', deliveries > 0, '尚无报送登记 no deliveries registered', false),
         ('W15', claims > 0, '尚无补贴申领数据 no subsidy claims delivered', false),
-        ('W16', classes > 0, '尚无班级数据 no classes delivered', false)
+        ('W16', classes > 0, '尚无班级数据 no classes delivered', false),
+        ('W17', punches > 0, '尚无考勤数据 no attendance delivered', false)
     ) as t (rule_code, ok, reason, not_configured)
 ),
 
@@ -181,7 +183,7 @@ district_rows as (
         '最新数据日 ' || (select as_of_date from as_of) || ' 有 ' || sessions_on_as_of
             || ' 个课次但未收到该区考勤：当日无法评估 no attendance for the newest data day'
     from district_facts,
-        (select unnest(['W04', 'W06', 'W07', 'W16']) as rule_code)
+        (select unnest(['W04', 'W06', 'W07', 'W16', 'W17']) as rule_code)
     where deliveries > 0 and sessions_on_as_of > 0 and attendance_on_as_of = 0
     union all
     select rule_code, 'district', district_code, district_code, 'no_data',

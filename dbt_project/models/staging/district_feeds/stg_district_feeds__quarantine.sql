@@ -27,7 +27,8 @@ renamed as (
         status = 'quarantined' as is_current,
         readmitted_at,
         readmitted_run_id,
-        readmitted_by
+        readmitted_by,
+        person_pseudo
     from source
 )
 
