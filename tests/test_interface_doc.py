@@ -1,6 +1,6 @@
 """The Chinese interface document is generated from the contract and lists all of it."""
 
-from pipelines.contract import ALL_FEEDS, DISTRICTS, REASON_ZH
+from pipelines.contract import ALL_FEEDS, DISTRICTS, REASON_ZH, SEVERITY_ZH, severity_of
 from pipelines.docs import interface
 
 
@@ -13,8 +13,10 @@ def test_interface_document_lists_every_feed_column_district_and_reason(tmp_path
             assert f"| `{column.name}` | {column.zh} |" in md
     for code, district in DISTRICTS.items():
         assert f"| {code} | {district} |" in md
-    for code in REASON_ZH:
-        assert f"`{code}`" in md
+    for code, zh in REASON_ZH.items():
+        assert f"| `{code}` | {zh} | {SEVERITY_ZH[severity_of(code)]} |" in md
+    assert "| `BAD_PHONE` | 手机号码格式错误 | 提示 |" in md
+    assert "| `MISSING_REFERENCE` | 引用的记录不存在 | 待补 |" in md
     html = html_path.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "<td>attendance_id</td>" not in html
     assert "<td>record_id</td>" in html and 'lang="zh-CN"' in html

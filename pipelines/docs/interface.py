@@ -10,10 +10,14 @@ from pipelines.contract import (
     DISTRICTS,
     LATE_AFTER_DAYS,
     REASON_ZH,
+    SEVERITY_EFFECT_ZH,
+    SEVERITY_ZH,
     SUBSIDY_CAP_BY_LEVEL,
     Check,
     Column,
+    Severity,
     T,
+    severity_of,
 )
 
 _TYPE_ZH = {
@@ -106,11 +110,25 @@ def render_markdown() -> str:
         "|---|---|",
         *[f"| {level} 级 | {cap:.0f} |" for level, cap in SUBSIDY_CAP_BY_LEVEL.items()],
         "",
-        "## 隔离原因代码",
+        "## 检查的严重程度",
         "",
-        "| 代码 | 含义 |",
+        "每项检查有且只有一个严重程度:",
+        "",
+        "| 严重程度 | 处理 |",
         "|---|---|",
-        *[f"| `{code}` | {zh} |" for code, zh in REASON_ZH.items()],
+        *[f"| {SEVERITY_ZH[sev]}(`{sev}`) | {SEVERITY_EFFECT_ZH[sev]} |" for sev in Severity],
+        "",
+        "联系方式(如手机号)有误不影响学员的报名、考勤或补贴申领;"
+        "学员未在该班报名却打卡的记录在该班报名数据接收后照常接收并标记,作为预警(W17)依据。",
+        "",
+        "## 原因代码",
+        "",
+        "| 代码 | 含义 | 严重程度 |",
+        "|---|---|---|",
+        *[
+            f"| `{code}` | {zh} | {SEVERITY_ZH[severity_of(code)]} |"
+            for code, zh in REASON_ZH.items()
+        ],
         "",
     ]
     return "\n".join(out)
