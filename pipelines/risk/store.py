@@ -46,9 +46,10 @@ def _json(value) -> str:
 
 def write_scores(settings: Settings, frame: pl.DataFrame) -> dict:
     """Merge by (entity, entity_key, model_version): history by version, no duplicates."""
-    flat = frame.with_columns(
-        pl.col("reasons").map_elements(_json, return_dtype=pl.String).alias("reasons_json")
-    ).drop("reasons")
+    # from Python lists: map_elements hands a List(Struct) cell over as a Series, whose repr
+    # is what json.dumps(default=str) wrote before
+    text = [_json(r) for r in frame["reasons"].to_list()]
+    flat = frame.with_columns(pl.Series("reasons_json", text, dtype=pl.String)).drop("reasons")
     return delta_io.merge(
         table(settings, SCORES), flat, keys=["entity", "entity_key", "model_version"]
     )
