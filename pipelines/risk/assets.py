@@ -1,8 +1,10 @@
 """Dagster assets of the risk score and the spot checks: thin wrappers around ``run``.
 
 Wire into pipelines/definitions.py: ``ASSETS``, ``JOBS``, ``SCHEDULES`` (the resource is the
-common ``skillwatch``). Downstream of the dbt marts through the published auditor file
-(read-only, so scoring never holds a lock the warehouse build waits on).
+common ``skillwatch``). The score reads the marts of dbt's build DB (read-only ATTACH, copied
+out and closed at once, like the publisher) and comes before the publication of the auditor
+file, which carries its scores (pipelines/risk/published.py); the spot-check draw reads the
+file once published.
 No ``from __future__ import annotations``: Dagster resolves config classes at runtime.
 """
 
@@ -18,6 +20,7 @@ from pipelines.risk import evaluate as ev
 from pipelines.risk import run, store
 from pipelines.risk.model import RiskParams
 from pipelines.risk.spotcheck import SpotcheckParams, current_week
+from pipelines.warehouse.project import build_db_path
 
 GROUP = "risk"
 SCORES_KEY = dg.AssetKey(["risk", "scores"])
@@ -28,8 +31,9 @@ OUTCOMES_KEY = dg.AssetKey(["risk", "spotcheck_outcomes"])
 _MARTS = ("dim_class", "dim_institution", "dim_teacher", "fct_sessions", "fct_attendance",
           "fct_enrolments", "fct_claims", "fct_person_overlaps", "fct_inspections",
           "fct_deliveries", "fct_elearning_compliance")  # fmt: skip
-UPSTREAM = [dg.AssetKey(["warehouse", m]) for m in _MARTS] + [
-    dg.AssetKey(["warehouse", "auditor_duckdb"]),
+# the alerts mart too: its counts are features (its risk_score is filled at publication)
+AUDITOR_KEY = dg.AssetKey(["warehouse", "auditor_duckdb"])
+UPSTREAM = [dg.AssetKey(["warehouse", m]) for m in (*_MARTS, "alerts")] + [
     dg.AssetKey(["silver", "session_coverage"]),
     dg.AssetKey(["silver", "photo_reuse"]),
 ]
@@ -99,7 +103,8 @@ def risk_scores(
     context: dg.AssetExecutionContext, config: RiskConfig, skillwatch: SkillWatchResource
 ):
     settings = skillwatch.settings()
-    inputs = run.load(settings)
+    # this build's marts: the auditor file is published after the scoring, not before
+    inputs = run.load(settings, build_db_path(settings))
     scoring = run.score_all(inputs, config.params())
     summary = run.save(settings, scoring)
     meta = {}
@@ -147,7 +152,7 @@ def risk_evaluation(context: dg.AssetExecutionContext, skillwatch: SkillWatchRes
 
 @dg.asset(
     key=DRAW_KEY,
-    deps=[SCORES_KEY],
+    deps=[SCORES_KEY, AUDITOR_KEY],
     group_name=GROUP,
     kinds={"delta", "excel"},
     description="验证抽查 weekly draw: stratified by district, risk-weighted with a random "
@@ -189,8 +194,11 @@ def spotcheck_outcomes(skillwatch: SkillWatchResource):
     return dg.MaterializeResult(metadata={"summary": _md(run.outcome_summary(result))})
 
 
+# the publication too, so the auditor file carries the scores of this run
 risk_job = dg.define_asset_job(
-    "risk_scores", selection=dg.AssetSelection.assets(risk_scores, risk_evaluation)
+    "risk_scores",
+    selection=dg.AssetSelection.assets(risk_scores, risk_evaluation)
+    | dg.AssetSelection.assets(AUDITOR_KEY),
 )
 spotcheck_job = dg.define_asset_job(
     "spotcheck", selection=dg.AssetSelection.assets(spotcheck_draw, spotcheck_outcomes)

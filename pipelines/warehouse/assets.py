@@ -11,6 +11,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.alerts.assets import HISTORY_KEY, REGISTER_KEY
 from pipelines.resources import SkillWatchResource
+from pipelines.risk.published import publication_step
+from pipelines.settings import Settings
 from pipelines.warehouse.docs import generate_docs
 from pipelines.warehouse.project import (
     DBT_PROJECT_DIR,
@@ -19,7 +21,7 @@ from pipelines.warehouse.project import (
     ensure_manifest,
     environ,
 )
-from pipelines.warehouse.publish import publish
+from pipelines.warehouse.publish import Publication, publish
 from pipelines.warehouse.seeds import write_seeds
 
 # Parse once per process, under a file lock (not dagster-dbt's prepare_if_dev: that runs
@@ -79,19 +81,38 @@ def _mart_keys() -> list[dg.AssetKey]:
 
 MART_KEYS = _mart_keys()
 AUDITOR_KEY = dg.AssetKey([GROUP_PREFIX, "auditor_duckdb"])
+# Published after the risk scoring, so the file carries the scores of this very run: risk
+# reads the marts of the build DB (it cannot be dbt's input: its alert-count features read
+# the alerts mart, the scores would have to flow back into it), the publisher copies the
+# latest scoring run from the lake beside the marts and fills alerts.risk_score
+# (pipelines/risk/published.py). Without a fresh scoring in the run (the warehouse job
+# alone) the latest scores in the lake are published; with none yet, empty typed tables.
+RISK_SCORES_KEY = dg.AssetKey(["risk", "scores"])
+
+
+def publish_auditor_file(settings: Settings) -> Publication:
+    """The auditor file from the build DB and the lake's latest risk scores."""
+    return publish(
+        build_db_path(settings),
+        settings.duckdb_path,
+        DBT_PROJECT.manifest_path,
+        extras=[publication_step(settings)],
+    )
 
 
 @dg.asset(
     key=AUDITOR_KEY,
-    deps=MART_KEYS,
+    deps=[*MART_KEYS, RISK_SCORES_KEY],
     group_name=f"{GROUP_PREFIX}_publish",
     kinds={"duckdb"},
     description="skillwatch.duckdb for auditors and dashboards: the marts as tables with "
-    "comments, documented views; personal data only as pseudonym/mask. Replaced atomically.",
+    "comments, documented views, the latest risk scores (risk_class_scores, "
+    "risk_institution_scores, alerts.risk_score); personal data only as pseudonym/mask. "
+    "Replaced atomically.",
 )
 def auditor_duckdb(context: dg.AssetExecutionContext, skillwatch: SkillWatchResource):
     settings = skillwatch.settings()
-    done = publish(build_db_path(settings), settings.duckdb_path, DBT_PROJECT.manifest_path)
+    done = publish_auditor_file(settings)
     context.log.info(f"published {settings.duckdb_path}")
     return dg.MaterializeResult(
         metadata={

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,8 +111,20 @@ def check_columns(table: str, columns: list[str]) -> None:
         raise ValueError(f"refusing to publish {table}: ciphertext columns {bad}")
 
 
-def publish(build_db: Path, target: Path, manifest_path: Path | None = None) -> Publication:
-    """Copy the marts of the dbt build DB into a fresh file and move it over ``target``."""
+# A step adding tables from outside the dbt build to the file being built (the risk scores,
+# pipelines/risk/published.py): called on the new file after the marts are copied, before
+# the views; returns table -> rows. Its tables pass the same ciphertext check.
+Extra = Callable[[duckdb.DuckDBPyConnection], dict[str, int]]
+
+
+def publish(
+    build_db: Path,
+    target: Path,
+    manifest_path: Path | None = None,
+    extras: Sequence[Extra] = (),
+) -> Publication:
+    """Copy the marts of the dbt build DB into a fresh file, run the ``extras`` on it and
+    move it over ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.building")
     docs = model_docs(manifest_path)
@@ -146,6 +159,13 @@ def publish(build_db: Path, target: Path, manifest_path: Path | None = None) -> 
                 result.tables[table] = con.execute(f'select count(*) from "{table}"').fetchone()[0]
                 _comment(con, table, docs.get(table))
             con.execute("detach build")
+            for extra in extras:
+                added = extra(con)
+                for table in added:
+                    check_columns(
+                        table, [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
+                    )
+                result.tables.update(added)
             for name, (comment, sql) in VIEWS.items():
                 con.execute(f"create view {name} as {sql}")
                 con.execute(f"comment on view {name} is {_quote(comment)}")

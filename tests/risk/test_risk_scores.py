@@ -119,3 +119,48 @@ def test_the_asset_records_models_and_metrics_in_the_lake_and_metadata(city):
     assert published.height == store.latest_scores(city.settings, "class")["entity_key"].n_unique()
     ev_meta = res.asset_materializations_for_node("risk__evaluation")[0].metadata
     assert ev_meta["roc_auc"].value >= MIN_AUC
+
+
+def test_the_auditor_file_publishes_the_scores_and_alerts_carry_them(city, monkeypatch):
+    """Scoring then publication, as the pipeline runs them: the file holds this scoring's
+    published scores (supervised or not) with their structured reasons, and every class and
+    institution alert carries the score of its entity."""
+    from pipelines.resources import SkillWatchResource
+    from pipelines.risk.assets import risk_scores
+    from pipelines.warehouse.assets import auditor_duckdb
+    from pipelines.warehouse.sql_shell import open_readonly
+
+    monkeypatch.delenv("SKILLWATCH_DUCKDB", raising=False)
+    resource = SkillWatchResource(warehouse=str(city.settings.warehouse), landing=str(city.landing))
+    assert dg.materialize([risk_scores, auditor_duckdb], resources={"skillwatch": resource}).success
+    with open_readonly(city.settings.duckdb_path) as con:
+        tables = {
+            t: con.sql(f"select * from {t}").pl()
+            for t in ("risk_class_scores", "risk_institution_scores")
+        }
+        alerts = con.sql(
+            "select a.scope, a.risk_score, coalesce(c.score, i.score) as entity_score "
+            "from alerts a left join risk_class_scores c on a.scope = 'class' "
+            "and (c.district_code, c.class_id) = (a.district_code, a.class_id) "
+            "left join risk_institution_scores i on a.scope = 'institution' "
+            "and (i.district_code, i.institution_id) = (a.district_code, a.institution_id)"
+        ).pl()
+    for (table, got), (entity, key) in zip(
+        tables.items(), (("class", "class_key"), ("institution", "institution_key")), strict=True
+    ):
+        lake = store.latest_scores(city.settings, entity)
+        assert got.height == lake.height > 0, table
+        assert dict(zip(got[key], got["score"], strict=True)) == dict(
+            zip(lake["entity_key"], lake["score"], strict=True)
+        )
+        assert got["score"].is_between(0, 100).all()
+        top = got.sort("score", descending=True).row(0, named=True)
+        reasons = json.loads(top["reasons_json"])
+        assert reasons and all(r["feature"] in FEATURES for r in reasons)
+        assert top["reasons_zh"] == "；".join(r["text_zh"] for r in reasons)
+    scoped = alerts.filter(pl.col("scope").is_in(["class", "institution"]))
+    assert scoped.height > 0 and scoped["risk_score"].null_count() == 0
+    assert (scoped["risk_score"] == scoped["entity_score"]).all()
+    assert alerts.filter(pl.col("scope").is_in(["district", "city"]))[
+        "risk_score"
+    ].null_count() == (alerts.filter(pl.col("scope").is_in(["district", "city"])).height)

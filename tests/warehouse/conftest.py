@@ -3,7 +3,7 @@
 The simulator's tiny city when it can be imported (realistic formats, defects and planted
 fraud) plus two hand-shaped districts, else the hand-shaped fixture alone. Ingest, dbt build
 (with all dbt tests as asset checks), publication and docs run once; tests read what they
-produced.
+produced. The risk score runs too, before the publication, so the file carries its scores.
 """
 
 from __future__ import annotations
@@ -54,11 +54,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     try:
         from pipelines.district_feeds.assets import district_feeds_bronze
         from pipelines.resources import SkillWatchResource
+        from pipelines.risk.assets import risk_scores
         from pipelines.warehouse.definitions_part import ASSETS, RESOURCES
 
         warehouse = root / "warehouse"
         result = dg.materialize(
-            [district_feeds_bronze, *ASSETS],
+            [district_feeds_bronze, *ASSETS, risk_scores],
             resources={
                 "skillwatch": SkillWatchResource(warehouse=str(warehouse), landing=str(landing)),
                 **RESOURCES,

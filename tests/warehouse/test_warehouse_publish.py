@@ -14,8 +14,7 @@ from pipelines.contract import DISTRICT_FEEDS
 from pipelines.contract.legality import is_valid_id_number, is_valid_mobile
 from pipelines.district_feeds.ingest import typed_delivery
 from pipelines.district_feeds.landing import discover
-from pipelines.warehouse.project import build_db_path
-from pipelines.warehouse.publish import publish
+from pipelines.warehouse.assets import publish_auditor_file
 from pipelines.warehouse.sql_shell import main_sql, open_readonly
 
 ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
@@ -146,7 +145,7 @@ def test_republishing_never_breaks_an_open_reader(built, published):
         before = reader.stdout.readline().split()
         assert len(before) == 2, "the reader should have opened the published file"
         # the reader holds the file open: publishing must neither block nor fail
-        done = publish(build_db_path(built.settings), published)
+        done = publish_auditor_file(built.settings)
         reader.stdin.write("\n")
         reader.stdin.flush()
         after_old = reader.stdout.readline().split()
@@ -163,7 +162,7 @@ def test_a_process_reopening_sees_the_new_file_while_the_old_is_open(built, publ
     old = open_readonly(published)
     try:
         first = old.execute("select publication_id from publication").fetchone()[0]
-        done = publish(build_db_path(built.settings), published)
+        done = publish_auditor_file(built.settings)
         with open_readonly(published) as new:
             assert new.execute("select publication_id from publication").fetchone()[0] == (
                 done.publication_id

@@ -9,7 +9,9 @@
     - an alert in the register whose cause is no longer in the data (a corrected delivery)
       stays, marked 'resolved' with the note in its evidence, never silently deleted; a
       system resolution is undone when the cause comes back.
-    - risk_score: null here (the risk helper scores classes and institutions separately). -#}
+    - risk_score: null here. The risk score reads this model (alert counts are features), so
+      it is filled at publication, after the scoring: class alerts get the class's score,
+      institution alerts the institution's (pipelines/risk/published.py). -#}
 {{ config(schema='marts') }}
 {%- set run_local = run_started_at.astimezone(modules.pytz.timezone('Asia/Shanghai')).strftime('%Y-%m-%d %H:%M:%S') -%}
 
