@@ -66,6 +66,8 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
                 "files": dg.MetadataValue.int(mine.height),
                 "rows_accepted": dg.MetadataValue.int(accepted),
                 "rows_quarantined": dg.MetadataValue.int(quarantined),
+                # pending rows of earlier deliveries admitted now that their parent is here
+                "rows_readmitted": dg.MetadataValue.int(summary.readmitted.get(name, 0)),
                 "path": dg.MetadataValue.path(str(settings.bronze(name))),
             },
         )
@@ -83,9 +85,12 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
         metadata={
             "rows_new": dg.MetadataValue.int(
                 int(files["rows_quarantined"].sum()) if not files.is_empty() else 0
-            )
+            ),
+            "rows_readmitted": dg.MetadataValue.int(sum(summary.readmitted.values())),
         },
     )
+    if summary.readmitted:
+        context.log.info(f"re-admitted pending rows: {summary.readmitted}")
 
 
 def _markdown(frame: pl.DataFrame) -> str:

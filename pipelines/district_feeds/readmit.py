@@ -86,8 +86,9 @@ def readmit_pending(
     lets its check-ins in on the same pass); returns the rows admitted per feed."""
     settings = ingestor.settings
     admitted: dict[str, int] = {}
+    # read once: a feed's pending rows change only when that feed is retried below
+    quarantine = delta_io.read(settings.quarantine)
     for name, feed in ALL_FEEDS.items():
-        quarantine = delta_io.read(settings.quarantine)
         rows = pending_rows(quarantine, name)
         if rows.is_empty():
             continue
@@ -137,13 +138,8 @@ def reconcile_register(ingestor: Ingestor) -> int:
     )
     if stale.is_empty():
         return 0
-    stale = stale.with_columns(
-        pl.struct("rows_accepted", "rows_quarantined")
-        .map_elements(
-            lambda r: delivery_status(r["rows_accepted"], r["rows_quarantined"]),
-            return_dtype=pl.String,
-        )
-        .alias("status")
-    ).select(list(REGISTER_SCHEMA))
+    counts = stale.select("rows_accepted", "rows_quarantined").iter_rows()
+    status = pl.Series("status", [delivery_status(a, q) for a, q in counts], pl.String)
+    stale = stale.with_columns(status).select(list(REGISTER_SCHEMA))
     delta_io.merge(settings.deliveries, stale, keys=["file", "sha256"])
     return stale.height
