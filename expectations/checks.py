@@ -19,6 +19,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.expectation import Expectation
 
 from expectations.custom_expectations import (
+    ExpectColumnValuesToBeCompleteCnAddress,
     ExpectColumnValuesToBeValidCnIdNumber,
     ExpectColumnValuesToBeValidCnMobile,
     ExpectColumnValuesToBeValidCnUscc,
@@ -107,6 +108,11 @@ _IDENTITY = {
     ),
     Check.USCC: (ExpectColumnValuesToBeValidCnUscc, RowReason.BAD_USCC, "符合 GB 32100(校验位)"),
     Check.MOBILE: (ExpectColumnValuesToBeValidCnMobile, RowReason.BAD_PHONE, "为有效的手机号码"),
+    Check.ADDRESS: (
+        ExpectColumnValuesToBeCompleteCnAddress,
+        RowReason.INCOMPLETE_ADDRESS,
+        "完整(含路/街/弄/村/号等)",
+    ),
 }
 
 

@@ -22,7 +22,12 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 
 from expectations.reference_sets import reference_values
 from pipelines.contract import T
-from pipelines.contract.legality import is_valid_id_number, is_valid_mobile, is_valid_uscc
+from pipelines.contract.legality import (
+    is_plausible_address,
+    is_valid_id_number,
+    is_valid_mobile,
+    is_valid_uscc,
+)
 from pipelines.district_feeds.conform import parse_bool, parse_date, parse_int, parse_ts
 
 # the very parsers ingest uses, so GX and the quarantine agree on what parses
@@ -65,6 +70,14 @@ class ColumnValuesCnMobile(ColumnMapMetricProvider):
         return _per_distinct(column.astype(str), is_valid_mobile)
 
 
+class ColumnValuesCnAddress(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.cn_address"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column, **kwargs):
+        return _per_distinct(column.astype(str), is_plausible_address)
+
+
 class ColumnValuesParseAsContractType(ColumnMapMetricProvider):
     condition_metric_name = "column_values.parse_as_contract_type"
     condition_value_keys = ("contract_type",)
@@ -95,6 +108,13 @@ class ExpectColumnValuesToBeValidCnMobile(ColumnMapExpectation):
     """Mainland mobile numbers, judged by libphonenumber's maintained metadata."""
 
     map_metric: ClassVar[str] = "column_values.cn_mobile"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
+
+
+class ExpectColumnValuesToBeCompleteCnAddress(ColumnMapExpectation):
+    """Street addresses that go below the district (a road, lane, village or number)."""
+
+    map_metric: ClassVar[str] = "column_values.cn_address"
     success_keys: ClassVar[tuple[str, ...]] = ("mostly",)
 
 

@@ -166,3 +166,14 @@ def test_check_ins_wait_for_the_class_enrolments(settings):
     ingest(settings)
     assert _quarantined(settings).is_empty()
     assert _bronze(settings, "attendance").height == 3
+
+
+def test_an_incomplete_address_is_accepted_with_a_warning(settings):
+    city = _city()
+    city["classes"][0]["site_address"] = "徐汇区"  # no road, lane or number: hard to inspect
+    _deliver(settings.landing, "310104", city)
+    ingest(settings)
+    assert _quarantined(settings).is_empty()
+    classes = _bronze(settings, "classes")
+    assert classes["src_warnings"].to_list() == [["INCOMPLETE_ADDRESS:site_address"]]
+    assert _bronze(settings, "institutions")["src_warnings"].to_list() == [[]]

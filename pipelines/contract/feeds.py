@@ -38,6 +38,7 @@ class Check(StrEnum):
     RIC = "ric"  # resident identity card number, GB 11643 check digit + birth date
     USCC = "uscc"  # unified social credit code, GB 32100 check digit
     MOBILE = "mobile"  # mainland mobile number, 11 digits 1[3-9]...
+    ADDRESS = "address"  # a street address down to a road, lane, village or number
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ INSTITUTIONS = Feed(
         _c("uscc", "统一社会信用代码", required=True, check=Check.USCC),
         _c("name", "机构名称", required=True),
         _c("district_code", "所属区", required=True, codes=DISTRICT_CODES),
-        _c("address", "地址"),
+        _c("address", "地址", check=Check.ADDRESS),
         _c("license_no", "办学许可证号"),
         _c("license_valid_until", "许可证有效期至", T.DATE),
         _c("status", "状态", required=True, codes=("正常", "暂停", "注销")),
@@ -165,7 +166,7 @@ CLASSES = Feed(
         _c("end_date", "结班日期", T.DATE, required=True),
         _c("planned_hours", "计划课时", T.INT, required=True, min=1),
         _c("capacity", "计划人数", T.INT, required=True, min=1),
-        _c("site_address", "培训地址"),
+        _c("site_address", "培训地址", check=Check.ADDRESS),
         _c("camera_ids", "摄像机编号", description="';'-separated camera ids"),
     ),
     data_day="filed_on",

@@ -30,6 +30,7 @@ class RowReason(StrEnum):
     BAD_ID_NUMBER = "BAD_ID_NUMBER"  # GB 11643 format, birth date or check digit
     BAD_USCC = "BAD_USCC"  # GB 32100 format or check digit
     BAD_PHONE = "BAD_PHONE"
+    INCOMPLETE_ADDRESS = "INCOMPLETE_ADDRESS"  # no road, lane, village or number in it
     BAD_CODE = "BAD_CODE"  # value not in the column's code list
     OUT_OF_RANGE = "OUT_OF_RANGE"
     DATE_ORDER = "DATE_ORDER"  # start after end, or starts_at not before ends_at
@@ -70,6 +71,7 @@ SEVERITY: dict[str, Severity] = {
     RowReason.ENROLMENTS_PENDING: Severity.PENDING,
     # a contact detail never costs a trainee's enrolment, attendance or claim
     RowReason.BAD_PHONE: Severity.WARNING,
+    RowReason.INCOMPLETE_ADDRESS: Severity.WARNING,
     # not a data error to hide: the check-in is evidence for the rules (W17)
     RowReason.NOT_ENROLLED: Severity.WARNING,
     CheckReason.LATE: Severity.WARNING,
@@ -116,6 +118,7 @@ REASON_ZH: dict[str, str] = {
     "BAD_ID_NUMBER": "身份证号码校验失败",
     "BAD_USCC": "统一社会信用代码校验失败",
     "BAD_PHONE": "手机号码格式错误",
+    "INCOMPLETE_ADDRESS": "地址不完整(缺少路/街/弄/村/号等)",
     "BAD_CODE": "代码不在允许的取值范围内",
     "OUT_OF_RANGE": "数值超出允许范围",
     "DATE_ORDER": "起止日期/时间顺序错误",

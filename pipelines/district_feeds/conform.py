@@ -11,7 +11,12 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.contract import Check, Column, Feed, RowReason, T
-from pipelines.contract.legality import is_valid_id_number, is_valid_mobile, is_valid_uscc
+from pipelines.contract.legality import (
+    is_plausible_address,
+    is_valid_id_number,
+    is_valid_mobile,
+    is_valid_uscc,
+)
 
 PROBLEMS = "problems"
 
@@ -23,6 +28,7 @@ _CHECKS = {
     Check.RIC: (is_valid_id_number, RowReason.BAD_ID_NUMBER),
     Check.USCC: (is_valid_uscc, RowReason.BAD_USCC),
     Check.MOBILE: (is_valid_mobile, RowReason.BAD_PHONE),
+    Check.ADDRESS: (is_plausible_address, RowReason.INCOMPLETE_ADDRESS),
 }
 
 

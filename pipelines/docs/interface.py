@@ -32,7 +32,8 @@ _TYPE_ZH = {
 _CHECK_ZH = {
     Check.RIC: "GB 11643 校验位及出生日期",
     Check.USCC: "GB 32100 校验位",
-    Check.MOBILE: "11 位手机号 1[3-9]…",
+    Check.MOBILE: "11 位手机号 1[3-9]…(有误仅提示)",
+    Check.ADDRESS: "应写到路/街/弄/村/号(不完整仅提示)",
 }
 
 
