@@ -90,6 +90,8 @@ final as (
         credited.district_code,
         credited.class_key,
         enrolments.enrolment_key,
+        -- false: a check-in by someone not enrolled in the class (accepted, W17's evidence)
+        enrolments.enrolment_key is not null as is_enrolled,
         credited.person_pseudo,
         credited.id_number_masked,
         credited.occupation_code,
