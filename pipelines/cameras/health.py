@@ -207,7 +207,15 @@ def daily_health(
         {"minutes": "frame_gap_minutes"}
     )
     if frames.is_empty():
-        fr = pl.DataFrame(schema={"camera_id": pl.String, "day": pl.Date})
+        # no frames yet (district feeds and heartbeats only): the counts below are still read
+        fr = pl.DataFrame(
+            schema={
+                "camera_id": pl.String,
+                "day": pl.Date,
+                "frames": pl.UInt32,
+                "frames_rejected": pl.UInt32,
+            }  # fmt: skip
+        )
     else:
         ok = pl.col("status") == "ok"
         day, placed = _frame_day(frames)

@@ -117,7 +117,10 @@ def build(
         # one file per run that found new reminders: the e-learning system picks up each once
         _export_csv(outbox_dir(settings) / f"reminders_{as_of:%Y%m%d}_{now:%H%M%S}.csv", new)
 
+    # no reminder was ever due: an empty outbox of the outbox's columns, not a shapeless frame
     outbox = delta_io.read(silver(settings, REMINDERS))
+    if outbox.is_empty():
+        outbox = pl.DataFrame(schema=reminders.OUTBOX_SCHEMA)
     kwargs = {"send": send} if send else {}
     mailed = mail.send_reminder_emails(outbox, contacts, smtp, now, **kwargs)
     if smtp is not None and not mailed.is_empty():
