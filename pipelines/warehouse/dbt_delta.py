@@ -14,6 +14,8 @@ Why not dbt-duckdb's ``delta`` plugin (measured here, 2026-11-30):
 - views over registered datasets die with the dbt process; these views only name files;
 - its ``delta_table_path`` must be an absolute path in the manifest; here the lake comes
   from profiles.yml (SKILLWATCH_WAREHOUSE) on every run.
+A contract table the lake does not hold yet (a feed never delivered, no register on an empty
+landing) is an empty table of its bronze columns (``contract_tables``).
 DuckDB's ``delta_scan`` downloads an extension at run time: impossible offline.
 
 The file list is the Delta snapshot at connection time, so one dbt run reads one consistent
@@ -64,20 +66,44 @@ def scan_sql(path: Path) -> str | None:
     return f"select * from read_parquet([{listed}], union_by_name = true{hive})"
 
 
+def contract_tables() -> dict[str, dict]:
+    """View name -> polars schema of every table the ingest writes: one bronze table per
+    contract feed, the delivery register and the quarantine. A partial landing (one district,
+    no camera register, no inspections, frames before any district feed, nothing at all)
+    leaves some of them unwritten; each is then an empty table of its real columns, so every
+    model builds and simply has no rows, in one place instead of a guard per model."""
+    from pipelines.contract import ALL_FEEDS
+    from pipelines.district_feeds.ingest import QUARANTINE_SCHEMA, REGISTER_SCHEMA, bronze_columns
+
+    tables = {name: bronze_columns(feed) for name, feed in ALL_FEEDS.items()}
+    return {**tables, "deliveries": REGISTER_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
+
+
+def _create_empty(conn: duckdb.DuckDBPyConnection, qualified: str, arrow_table) -> None:
+    conn.register("__empty_delta", arrow_table)
+    try:
+        conn.execute(f"create or replace table {qualified} as select * from __empty_delta")
+    finally:
+        conn.unregister("__empty_delta")
+
+
 def register_lake(conn: duckdb.DuckDBPyConnection, lake: Path, schema: str = SCHEMA) -> list[str]:
+    import polars as pl
+
     conn.execute(f"create schema if not exists {schema}")
     names = []
     for name, path in delta_tables(lake).items():
         sql = scan_sql(path)
         if sql is None:
             # a table with a schema but no rows: an empty table of the same columns
-            empty = DeltaTable(str(path)).to_pyarrow_table()
-            conn.register("__empty_delta", empty)
-            conn.execute(f"create or replace table {schema}.{name} as select * from __empty_delta")
-            conn.unregister("__empty_delta")
+            _create_empty(conn, f"{schema}.{name}", DeltaTable(str(path)).to_pyarrow_table())
         else:
             conn.execute(f"create or replace view {schema}.{name} as {sql}")
         names.append(name)
+    for name, columns in contract_tables().items():
+        if name not in names:  # not delivered yet: empty, correctly typed
+            _create_empty(conn, f"{schema}.{name}", pl.DataFrame(schema=columns).to_arrow())
+            names.append(name)
     return names
 
 
