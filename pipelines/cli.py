@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -85,11 +86,32 @@ def _print_summary(settings) -> None:
     )
 
 
+def preflight(settings) -> str | None:
+    """Why a run cannot work at all, in one line, or None. Missing data is never a reason (a
+    partial or empty landing runs and publishes what it can); a landing folder that does not
+    exist (a typo) and a warehouse that cannot be written are."""
+    if not settings.landing.is_dir():
+        return f"the landing folder {settings.landing} does not exist (or is not a folder)"
+    for folder in (settings.warehouse, settings.duckdb_path.parent):
+        probe = folder / f".skillwatch-write-test-{os.getpid()}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as e:
+            return f"cannot write to {folder}: {e.strerror or e}"
+    return None
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from pipelines.settings import get_settings
 
     settings = get_settings(args.warehouse, args.landing)
     console.print(f"landing: {settings.landing}\nwarehouse: {settings.warehouse}")
+    if why := preflight(settings):
+        # one line on stderr, nothing else: a real fault, not missing data
+        print(f"skillwatch run: {why}", file=sys.stderr)
+        return 2
     result = run_pipeline(str(settings.warehouse), str(settings.landing))
     _print_summary(settings)
     for event in result.get_step_failure_events():
