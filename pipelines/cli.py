@@ -37,6 +37,7 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
 
     from pipelines.definitions import defs
     from pipelines.resources import SkillWatchResource
+    from pipelines.settings import get_settings
 
     resources = {
         **(defs.resources or {}),
@@ -46,7 +47,28 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
     # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     # a failing asset does not stop the others that do not need it; the summary names it
-    return dg.materialize(assets, resources=resources, run_config=run_config, raise_on_error=False)
+    return dg.materialize(
+        assets,
+        resources=resources,
+        run_config=run_config,
+        raise_on_error=False,
+        instance=persistent_instance(get_settings(warehouse or None, landing or None)),
+    )
+
+
+def persistent_instance(settings):
+    """The Dagster instance under the warehouse (not a throwaway one): the run, its
+    materialisations, metadata and checks stay visible in the UI afterwards."""
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+
+
+def dagster_ui_command(settings) -> str:
+    return f"DAGSTER_HOME={settings.dagster_home} .venv/bin/dagster dev -m pipelines.definitions"
 
 
 def _print_summary(settings) -> None:
@@ -141,7 +163,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     interface.write(settings.docs)
     console.print(
         f"\n[bold]The lake:[/] {settings.lake}\n"
-        "[bold]Open Dagster:[/] .venv/bin/dagster dev -m pipelines.definitions  "
+        f"[bold]Open Dagster (this run's history):[/] {dagster_ui_command(settings)}  "
         "(then http://127.0.0.1:3000)\n"
         "[bold]Documents (interface standard, dbt docs, Data Docs):[/] .venv/bin/skillwatch docs"
     )

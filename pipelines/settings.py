@@ -81,6 +81,12 @@ class Settings:
         return self.docs / "gx"
 
     @property
+    def dagster_home(self) -> Path:
+        """The persistent Dagster instance: runs of ``skillwatch run`` / ``demo`` are recorded
+        here, so ``dagster dev`` started with the same DAGSTER_HOME shows them."""
+        return Path(os.environ.get("DAGSTER_HOME") or self.warehouse / "dagster_home")
+
+    @property
     def duckdb_path(self) -> Path:
         return Path(os.environ.get("SKILLWATCH_DUCKDB", self.warehouse / "skillwatch.duckdb"))
 

@@ -88,9 +88,12 @@ def save(settings: Settings, run: ScoringRun) -> dict[str, dict]:
 
 def candidates(settings: Settings, inputs: Inputs, week: str) -> pl.DataFrame:
     """Classes running in the week with their latest published score and display fields."""
-    scores = store.latest_scores(settings, "class").select(
-        pl.col("entity_key").alias("class_key"), "score", "reasons_zh"
-    )
+    scores = store.latest_scores(settings, "class")
+    if scores.is_empty():  # nothing scored yet (a first or partial landing): no scores, typed
+        scores = pl.DataFrame(
+            schema={"entity_key": pl.String, "score": pl.Float64, "reasons_zh": pl.String}
+        )
+    scores = scores.select(pl.col("entity_key").alias("class_key"), "score", "reasons_zh")
     classes = spotcheck.running_in(inputs.frames["dim_class"], week)
     inst = inputs.frames["dim_institution"].select(
         "institution_key", "institution_id", "institution_name"
