@@ -125,6 +125,9 @@ def att_missing_session(p, d):
 def att_not_enrolled(p, d):
     i, row = _att_new(p, d)
     row["id_number"] = p.person(d.day)[0]
+    # the stranger's own punch: the template's photo would also plant a photo reuse (W05)
+    # now that such check-ins are accepted (a warning, W17's evidence)
+    row["photo_id"] = ""
     d.extras.append(Extra(i, row, reasons=(R.NOT_ENROLLED,)))
 
 
