@@ -119,8 +119,7 @@ CASES = [
         no_data=(
             *CAMERA_SOURCES,
             *ELEARNING_SOURCES,
-            "fct_camera_health_daily",
-            "fct_session_coverage",
+            "fct_camera_health_daily",  # (session coverage has rows: status no_frames)
             "stats_elearning_logins_daily",
         ),  # fmt: skip
         rules={"W01": "evaluated", "W02": "no_data", "W11": "no_data"},
