@@ -1,0 +1,129 @@
+"""A connection to the published file that cannot write, attach, detach or leave its file.
+
+Layers, each of which alone would stop the escape the auditors' console once allowed
+(``USE memory; DETACH published; ATTACH '<file>' AS w3; UPDATE w3.main.alerts …``):
+
+1. the file is ATTACHed ``read_only`` into a fresh in-memory instance (a fresh instance per
+   call also always sees a file the publisher has just replaced by rename: the Python client
+   caches one instance per path, so ``duckdb.connect(path)`` would keep showing the old one);
+2. external access, extension loading and the configuration are locked before any user SQL;
+   a memory limit and one thread per query bound what a query can take;
+3. user SQL is parsed first and only read statements (SELECT, DESCRIBE/SHOW/SUMMARIZE,
+   EXPLAIN) are run: ATTACH, DETACH, USE, SET, PRAGMA, COPY, CREATE, UPDATE, CALL … are refused
+   with a reason, before DuckDB sees them;
+4. a statement time limit interrupts long queries.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+ALIAS = "published"
+
+# Before the file is attached: no extension is fetched or loaded behind the user's back.
+CONNECT_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+}
+# The statement kinds a reader may run; everything else is refused before execution.
+READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class QueryRefused(ValueError):
+    """A statement the read layer does not run (writes, ATTACH, settings, …)."""
+
+
+class QueryTimeout(TimeoutError):
+    """A statement interrupted at the time limit."""
+
+
+def open_sandbox(
+    path: str | Path,
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    threads: int = 2,
+    before_lock=None,
+) -> duckdb.DuckDBPyConnection:
+    """A locked-down, read-only connection whose default catalog is the published file.
+
+    ``before_lock(con)`` runs after the file is attached and before the settings are frozen
+    (the scope layer uses it to put its filtered views in place)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run the pipeline to publish it")
+    con = duckdb.connect(":memory:", config=dict(CONNECT_CONFIG))
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {ALIAS} (read_only)")
+        con.execute(f"use {ALIAS}")
+        if before_lock is not None:
+            before_lock(con)
+        con.execute(f"set memory_limit = '{memory_limit}'")
+        con.execute(f"set threads = {int(threads)}")
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    """The statements of ``sql`` if every one is a read; else :class:`QueryRefused`."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"cannot parse the statement: {exc}") from exc
+    if not statements:
+        raise QueryRefused("no statement given")
+    for statement in statements:
+        if statement.type not in READ_STATEMENTS:
+            kind = statement.type.name
+            raise QueryRefused(f"{kind} statements are not allowed: this connection only reads")
+    return [s.query for s in statements]
+
+
+def execute_with_timeout(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: list | dict | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> duckdb.DuckDBPyConnection:
+    """``con.execute`` that is interrupted after ``timeout_s`` seconds."""
+    timer = threading.Timer(timeout_s, con.interrupt)
+    timer.start()
+    try:
+        return con.execute(sql, params) if params is not None else con.execute(sql)
+    except duckdb.InterruptException as exc:
+        raise QueryTimeout(f"the query ran past the {timeout_s:g} s limit") from exc
+    finally:
+        timer.cancel()
+
+
+def run_select(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: list | dict | None = None,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    max_rows: int | None = None,
+) -> pl.DataFrame:
+    """Run one read statement (checked first) and return its rows as a frame."""
+    statements = check_read_only(con, sql)
+    if len(statements) != 1:
+        raise QueryRefused("one statement at a time")
+    cursor = execute_with_timeout(con, statements[0], params, timeout_s)
+    if max_rows is None:
+        return pl.from_arrow(cursor.to_arrow_table())
+    names = [d[0] for d in cursor.description or []]
+    rows = cursor.fetchmany(max_rows)
+    return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
