@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import logging
 import os
 import sys
@@ -208,6 +209,24 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+# Subcommands that own their option parsing, each in the module of its concern:
+# name -> ("module:function taking argv", one-line help). Add a command with one line here.
+DELEGATED: dict[str, tuple[str, str]] = {
+    "sql": (
+        "pipelines.warehouse.sql_shell:main_sql",
+        "read-only SQL on the published auditor DuckDB file: skillwatch sql [-c 'SQL']",
+    ),
+    "alerts": (
+        "pipelines.alerts.cli:main_alerts",
+        "list early warnings and record actions: skillwatch alerts list|ack|resolve|dismiss",
+    ),
+    "spotcheck": (
+        "pipelines.risk.cli:main_spotcheck",
+        "draw the week's risk-weighted spot checks: skillwatch spotcheck --week YYYY-Www",
+    ),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="skillwatch", description=__doc__)
@@ -237,37 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.set_defaults(func=_cmd_docs)
 
-    sub.add_parser(
-        "sql",
-        help="read-only SQL on the published auditor DuckDB file: skillwatch sql [-c 'SQL']",
-        add_help=False,
-    )
-
-    sub.add_parser(
-        "alerts",
-        help="list early warnings and record actions: skillwatch alerts list|ack|resolve|dismiss",
-        add_help=False,
-    )
-    sub.add_parser(
-        "spotcheck",
-        help="draw the week's risk-weighted spot checks: skillwatch spotcheck --week YYYY-Www",
-        add_help=False,
-    )
+    for name, (_, help_text) in DELEGATED.items():
+        sub.add_parser(name, help=help_text, add_help=False)
 
     argv = sys.argv[1:] if argv is None else argv
     # commands with their own option parsing (argparse's REMAINDER rejects options like -c)
-    if argv[:1] == ["sql"]:
-        from pipelines.warehouse.sql_shell import main_sql
-
-        return main_sql(argv[1:])
-    if argv[:1] == ["alerts"]:
-        from pipelines.alerts.cli import main_alerts
-
-        return main_alerts(argv[1:])
-    if argv[:1] == ["spotcheck"]:
-        from pipelines.risk.cli import main_spotcheck
-
-        return main_spotcheck(argv[1:])
+    if argv[:1] and argv[0] in DELEGATED:
+        module_name, _, function = DELEGATED[argv[0]][0].partition(":")
+        return getattr(importlib.import_module(module_name), function)(argv[1:])
     args = parser.parse_args(argv)
     return args.func(args)
 
