@@ -224,6 +224,8 @@ DELEGATED: dict[str, tuple[str, str]] = {
         "pipelines.risk.cli:main_spotcheck",
         "draw the week's risk-weighted spot checks: skillwatch spotcheck --week YYYY-Www",
     ),
+    "users": ("pipelines.app_users:main_users", "app users: skillwatch users add|list|remove"),
+    "app": ("pipelines.app_launch:main_app", "the analysts' app: skillwatch app [--port 8501]"),
 }
 
 
