@@ -14,7 +14,7 @@ from pathlib import Path
 import xlsxwriter
 from stdnum.cn import ric
 
-from pipelines.contract import DISTRICT_FEEDS
+from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.landing import SHANGHAI
 
 
@@ -35,10 +35,12 @@ def write_delivery(
     delivered_at: dt.datetime | None = None,
 ) -> Path:
     """Write ``rows`` (values as strings, keyed by contract column name) as one delivery."""
-    columns = DISTRICT_FEEDS[feed].columns
+    columns = ALL_FEEDS[feed].columns
     names = [c.name for c in columns if any(c.name in r for r in rows)] or [columns[0].name]
     headers = [next(c.zh for c in columns if c.name == n) if chinese_headers else n for n in names]
-    path = landing / district / feed / name
+    source = ALL_FEEDS[feed].source
+    folder = landing / ("operations" if source == "operations" else district) / feed
+    path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         buf = io.StringIO()
@@ -391,3 +393,70 @@ def write_small_elearning(landing: Path, learners: tuple[str, ...] = ("T1041",))
         for k in range(2)
     ]  # fmt: skip
     write_elearning(landing, "plays", plays, "plays_20260907.jsonl")
+
+
+# --- online learning (a district feed) and the operations feeds (the camera operator's work
+# orders and the service desk's tickets at <landing>/operations/<feed>/), written from the
+# standard's section "Online training, device operations, courseware and service desk"
+
+
+def online_record(record_id: str, class_id: str, person: str, start: str, minutes: int,
+                  module: str = "M1", module_minutes: int = 60, progress: str = "100",
+                  device: str = "PC1", ip: str = "202.96.13.7", checks: str = "2",
+                  failures: str = "0") -> dict[str, str]:  # fmt: skip
+    """One online learning record of ``minutes`` from ``start`` (YYYY-MM-DD HH:MM:SS)."""
+    begin = dt.datetime.fromisoformat(start)
+    return {
+        "record_id": record_id,
+        "class_id": class_id,
+        "id_number": person,
+        "module_id": module,
+        "started_at": f"{begin:%Y-%m-%d %H:%M:%S}",
+        "ended_at": f"{begin + dt.timedelta(minutes=minutes):%Y-%m-%d %H:%M:%S}",
+        "module_minutes": str(module_minutes),
+        "progress_pct": progress,
+        "device_id": device,
+        "ip": ip,
+        "face_checks": checks,
+        "face_failures": failures,
+    }
+
+
+def write_online_learning(
+    landing: Path,
+    district: str,
+    rows: list[dict[str, str]],
+    name: str = "online_learning_20260909.csv",
+    **kw,
+) -> Path:
+    """``<landing>/<district>/online_learning/<name>`` (any format of write_delivery)."""
+    return write_delivery(landing, district, "online_learning", name, rows, **kw)
+
+
+def write_work_orders(
+    landing: Path, rows: list[dict[str, str]], name: str = "work_orders_20260910.csv", **kw
+) -> Path:
+    """``<landing>/operations/work_orders/<name>``: the camera operator's work orders."""
+    return write_delivery(landing, "", "work_orders", name, rows, **kw)
+
+
+def write_tickets(
+    landing: Path, rows: list[dict[str, str]], name: str = "tickets_20260910.csv", **kw
+) -> Path:
+    """``<landing>/operations/tickets/<name>``: the service desk's tickets."""
+    return write_delivery(landing, "", "tickets", name, rows, **kw)
+
+
+def small_online_rows(district: str) -> list[dict[str, str]]:
+    """A 混合 class's online part: the small district's three trainees each study two
+    modules of 60 minutes in full, on their own PC, face-checked (a clean baseline)."""
+    p = district[-3:]
+    rows = []
+    for n in range(1, 4):
+        person = id_number(f"{district}1990020{n}{p}"[:17])
+        for m in range(1, 3):
+            rows.append(
+                online_record(f"OL{p}{n}{m}", f"C{p}1", person, f"2026-09-0{6 + m} 09:{n}0:00",
+                              62, module=f"M{m}", device=f"PC{p}{n}", ip=f"202.96.{n}.{m}")
+            )  # fmt: skip
+    return rows

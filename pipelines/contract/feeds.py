@@ -30,6 +30,12 @@ class Pii(StrEnum):
     ID_NUMBER = "id_number"
     NAME = "name"
     PHONE = "phone"
+    # an online learner's IP address: a keyed pseudonym for O03 (one IP, many people) and a
+    # masked form (the network kept, the host hidden) for evidence
+    IP = "ip"
+    # free text that may name people or give phone numbers (a ticket's summary, a work
+    # order's notes): published only with those masked, the original encrypted
+    TEXT = "text"
 
 
 class Check(StrEnum):
@@ -72,7 +78,8 @@ class Feed:
     ordered: tuple[tuple[str, str, bool], ...] = ()
     description: str = ""
     # "district": <landing>/<district>/<folder>/; "elearning": <landing>/elearning/<folder>/;
-    # "camera": <landing>/<folder>/ (city-level device telemetry)
+    # "camera": <landing>/<folder>/ (city-level device telemetry);
+    # "operations": <landing>/operations/<folder>/ (the camera operator, the service desk)
     source: str = "district"
     folder: str = ""  # landing folder name; the feed's name when empty
 
@@ -278,6 +285,29 @@ CAMERAS = Feed(
     description="Classroom camera register (视频点).",
 )
 
+ONLINE_LEARNING = Feed(
+    "online_learning",
+    "线上学习记录",
+    (
+        _c("record_id", "记录编号", key=True, required=True),
+        _c("class_id", "班级编号", required=True, ref=("classes", "class_id")),
+        _c("id_number", "身份证号", required=True, pii=Pii.ID_NUMBER, check=Check.RIC),
+        _c("module_id", "课程模块", required=True, aliases=("模块编号",)),
+        _c("started_at", "开始时间", T.TS, required=True),
+        _c("ended_at", "结束时间", T.TS, required=True),
+        _c("module_minutes", "模块时长", T.INT, required=True, min=1),
+        _c("progress_pct", "进度", T.DEC, required=True, min=0.0, max=100.0),
+        _c("device_id", "设备编号"),
+        _c("ip", "IP地址", pii=Pii.IP, aliases=("IP",)),
+        _c("face_checks", "人脸核验次数", T.INT, min=0),
+        # more failures than checks is impossible: OUT_OF_RANGE (conform's row checks)
+        _c("face_failures", "核验失败次数", T.INT, min=0),
+    ),
+    data_day="started_at",
+    ordered=(("started_at", "ended_at", True),),
+    description="Online learning records of 线上/混合 classes (one module studied once).",
+)
+
 # Processing order matters: a feed's references are checked against feeds ingested before it.
 DISTRICT_FEEDS: dict[str, Feed] = {
     f.name: f
@@ -288,6 +318,7 @@ DISTRICT_FEEDS: dict[str, Feed] = {
         SESSIONS,
         ENROLMENTS,
         ATTENDANCE,
+        ONLINE_LEARNING,
         SUBSIDY_CLAIMS,
         INSPECTIONS,
         CAMERAS,
@@ -402,13 +433,83 @@ HEARTBEATS = Feed(
 
 CAMERA_FEEDS: dict[str, Feed] = {HEARTBEATS.name: HEARTBEATS}
 
+# --- Operations: the camera-network operator's work orders and the service desk's tickets,
+# city-level deliveries at <landing>/operations/<folder>/<file> (any format of the standard).
+# The standard names some columns only in English; their Chinese headers here follow the
+# other feeds (摄像机编号, 机构编号) or the desk's own words (受理时间, 办结时间).
+WORK_ORDER_KINDS = ("安装", "移机", "维修", "巡检", "拆除")
+
+WORK_ORDERS = Feed(
+    "work_orders",
+    "设备工单",
+    (
+        _c("order_id", "工单编号", key=True, required=True),
+        _c("camera_id", "摄像机编号", required=True),
+        # no reference check: the operator delivers city-wide, the register per district
+        _c("institution_id", "机构编号"),
+        _c("kind", "类型", required=True, codes=WORK_ORDER_KINDS, aliases=("工单类型",)),
+        _c(
+            "opened_at",
+            "报修/派单时间",
+            T.TS,
+            required=True,
+            aliases=("报修时间", "派单时间", "报修派单时间"),
+        ),
+        _c("closed_at", "完成时间", T.TS, description="blank while the order is open"),
+        _c("result", "结果", codes=("完成", "未完成", "无需处理")),
+        _c("technician", "工程师", pii=Pii.NAME),
+        _c("notes", "说明", pii=Pii.TEXT),
+    ),
+    data_day="opened_at",
+    ordered=(("opened_at", "closed_at", False),),
+    source="operations",
+    description="Camera work orders: install, relocate, repair, patrol, remove (SLA 48 h).",
+)
+
+TICKET_CHANNELS = ("电话", "微信", "邮件", "网页")
+TICKET_CATEGORIES = ("设备", "数据对接", "继续教育", "账号密码", "其他")
+
+TICKETS = Feed(
+    "tickets",
+    "客服工单",
+    (
+        _c("ticket_id", "客服工单编号", key=True, required=True, aliases=("工单编号",)),
+        _c("channel", "渠道", required=True, codes=TICKET_CHANNELS),
+        _c("category", "类别", required=True, codes=TICKET_CATEGORIES),
+        # the caller's district; 310000 for a city-level contact (e-learning, the desk itself)
+        _c(
+            "district_code",
+            "所属区",
+            required=True,
+            codes=(*DISTRICT_CODES, "310000"),
+            aliases=("区划代码",),
+        ),
+        _c("opened_at", "受理时间", T.TS, required=True, aliases=("开始时间",)),
+        _c("closed_at", "办结时间", T.TS, aliases=("结束时间",)),
+        _c("status", "状态", required=True, codes=("处理中", "已解决", "已关闭")),
+        _c("satisfaction", "满意度", T.INT, min=1, max=5),
+        _c("summary", "问题摘要", pii=Pii.TEXT),
+    ),
+    data_day="opened_at",
+    ordered=(("opened_at", "closed_at", False),),
+    source="operations",
+    description="Service-desk contacts (客服), summaries with names and phones masked.",
+)
+
+OPERATIONS_FEEDS: dict[str, Feed] = {f.name: f for f in (WORK_ORDERS, TICKETS)}
+
 ELEARNING_FEEDS: dict[str, Feed] = {
     f.name: f
     for f in (ELEARNING_COURSES, ELEARNING_EVENTS, ELEARNING_PLAYS, ELEARNING_NOTIFICATIONS)
 }
 
 # Every feed, in processing order (references point to feeds earlier in this order).
-ALL_FEEDS: dict[str, Feed] = {**DISTRICT_FEEDS, **ELEARNING_FEEDS, **CAMERA_FEEDS}
+ALL_FEEDS: dict[str, Feed] = {
+    **DISTRICT_FEEDS,
+    **ELEARNING_FEEDS,
+    **CAMERA_FEEDS,
+    **OPERATIONS_FEEDS,
+}
 
 # Subsidy cap per training level (yuan). Level 1 is the highest (高级技师), 5 the lowest (初级工).
 SUBSIDY_CAP_BY_LEVEL: dict[int, float] = {1: 6000.0, 2: 5000.0, 3: 4000.0, 4: 3000.0, 5: 2000.0}

@@ -166,6 +166,10 @@ def conform(feed: Feed, frame: pl.DataFrame, present: set[str]) -> pl.DataFrame:
         # the standard: face_score is blank unless the method is 人脸
         unexpected = pl.col("face_score").is_not_null() & (pl.col("method") != "人脸")
         row_checks.append(_problem(unexpected, RowReason.FACE_SCORE_UNEXPECTED, "face_score"))
+    if feed.name == "online_learning":
+        # a record cannot fail more face checks than it made
+        impossible = pl.col("face_failures") > pl.col("face_checks")
+        row_checks.append(_problem(impossible, RowReason.OUT_OF_RANGE, "face_failures"))
     if row_checks:
         out = out.with_columns(pl.col(PROBLEMS).list.concat(_list(row_checks)))
     return out

@@ -31,6 +31,7 @@ from pipelines.contract import (
     Column,
     Feed,
     FileReason,
+    Pii,
     Severity,
     T,
 )
@@ -179,13 +180,15 @@ class _Protector:
         for c in feed.pii_columns:
             values = frame[c.name].str.strip_chars().unique().drop_nulls().to_list()
             values = [v for v in values if v]
+            kind = c.pii
+            derived = {
+                f"{c.name}_pseudo": lambda v, kind=kind: pseudonym(self.key, kind, v),
+                f"{c.name}_masked": lambda v, kind=kind: mask(kind, v),
+                f"{c.name}_enc": self.cipher.encrypt,
+            }
+            columns = {n: [derived[n](v) for v in values] for n in protected_columns(c)}
             table = pl.DataFrame(
-                {
-                    "__v": values,
-                    f"{c.name}_pseudo": [pseudonym(self.key, c.pii, v) for v in values],
-                    f"{c.name}_masked": [mask(c.pii, v) for v in values],
-                    f"{c.name}_enc": [self.cipher.encrypt(v) for v in values],
-                },
+                {"__v": values, **columns},
                 schema={"__v": pl.String, **dict.fromkeys(protected_columns(c), pl.String)},
             )
             frame = (
@@ -197,7 +200,10 @@ class _Protector:
 
 
 def protected_columns(column: Column) -> list[str]:
-    """What a personal column becomes in bronze: pseudonym, masked form, ciphertext."""
+    """What a personal column becomes in bronze: pseudonym, masked form, ciphertext (free
+    text: no pseudonym, nobody joins on a sentence)."""
+    if column.pii == Pii.TEXT:
+        return [f"{column.name}_masked", f"{column.name}_enc"]
     return [f"{column.name}_pseudo", f"{column.name}_masked", f"{column.name}_enc"]
 
 

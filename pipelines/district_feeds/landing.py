@@ -16,6 +16,7 @@ from pipelines.contract import (
     DISTRICT_FEEDS,
     ELEARNING_FEEDS,
     FORMATS,
+    OPERATIONS_FEEDS,
     FileReason,
 )
 
@@ -102,10 +103,15 @@ def discover(landing: Path) -> list[Delivery]:
 
 
 def _discover_city_level(landing: Path) -> list[Delivery]:
-    """City-level exports: the e-learning system's ``<landing>/elearning/<folder>/<file>``
-    and the camera network's ``<landing>/heartbeats/<file>``."""
+    """City-level exports: the e-learning system's ``<landing>/elearning/<folder>/<file>``,
+    the camera network's ``<landing>/heartbeats/<file>``, and the operator's and service
+    desk's ``<landing>/operations/<folder>/<file>`` (work_orders, tickets)."""
     found = []
-    roots = [(landing / "elearning", ELEARNING_FEEDS, 2), (landing, CAMERA_FEEDS, 2)]
+    roots = [
+        (landing / "elearning", ELEARNING_FEEDS, 2),
+        (landing, CAMERA_FEEDS, 2),
+        (landing / "operations", OPERATIONS_FEEDS, 2),
+    ]
     for root, feeds, depth in roots:
         by_folder = {f.landing_folder: name for name, f in feeds.items()}
         found.extend(_discover_under(landing, root, by_folder, depth, whole_root=root != landing))

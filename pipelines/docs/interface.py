@@ -85,6 +85,7 @@ def render_markdown() -> str:
             "district": f"`<落地目录>/<区代码>/{feed.landing_folder}/`",
             "elearning": f"`<落地目录>/elearning/{feed.landing_folder}/`(市级,JSON Lines)",
             "camera": f"`<落地目录>/{feed.landing_folder}/`(市级,JSON Lines)",
+            "operations": f"`<落地目录>/operations/{feed.landing_folder}/`(市级,运维方与客服)",
         }[feed.source]
         key = " + ".join(f"`{k}`" for k in feed.keys)
         out += [
