@@ -353,7 +353,30 @@ def _claims(feed: Feed) -> list[CheckSpec]:
     ]
 
 
-_FEED_RULES = {"sessions": _sessions, "attendance": _attendance, "subsidy_claims": _claims}
+def _online_learning(feed: Feed) -> list[CheckSpec]:
+    return [
+        # ingest's row check (conform): more failed face checks than checks is impossible
+        _spec(
+            "failures_within_checks:face_failures",
+            "face_failures",
+            RowReason.OUT_OF_RANGE,
+            "核验失败次数不超过人脸核验次数",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="face_checks",
+                column_B="face_failures",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ),
+    ]
+
+
+_FEED_RULES = {
+    "sessions": _sessions,
+    "attendance": _attendance,
+    "online_learning": _online_learning,
+    "subsidy_claims": _claims,
+}
 
 # file-level checks, decided from the delivery register rather than by GX
 FILE_READABLE = CheckSpec("file_readable", None, BLOCKING, "UNREADABLE", "文件可读取")
