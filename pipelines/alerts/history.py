@@ -101,10 +101,6 @@ def read_versions(settings: Settings) -> pl.DataFrame:
 def build_history(settings: Settings) -> pl.DataFrame:
     """Rewrite silver/institution_status_history from the archive (small: one row per
     institution per delivered version)."""
-    from deltalake import write_deltalake
-
     frame = read_versions(settings)
-    path = history_path(settings)
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    delta_io.replace(history_path(settings), frame)
     return frame

@@ -21,7 +21,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from deltalake import DeltaTable, write_deltalake
 
 from pipelines.contract.published import ALERT_SCHEMA
 from pipelines.lib import delta_io
@@ -100,10 +99,7 @@ def latest_actions(actions: pl.DataFrame) -> pl.DataFrame:
 def _append_actions(settings: Settings, rows: list[dict]) -> None:
     if not rows:
         return
-    frame = pl.DataFrame(rows, schema=ACTIONS_SCHEMA)
-    path = actions_path(settings)
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="append")
+    delta_io.append(actions_path(settings), pl.DataFrame(rows, schema=ACTIONS_SCHEMA))
 
 
 def _action(alert_id: str, status: str, actor: str, note: str, source: str, at) -> dict:
@@ -141,23 +137,17 @@ def update_register(
     ).unique("alert_id", keep="first")  # fmt: skip
     path = register_path(settings)
     if not delta_io.exists(path):
-        path.mkdir(parents=True, exist_ok=True)
-        write_deltalake(str(path), incoming.to_arrow(), mode="append")
+        delta_io.append(path, incoming)
     elif incoming.is_empty():
         # nothing raised at all (e.g. every cause corrected): only mark what is gone
-        DeltaTable(str(path)).update(
+        delta_io.update_where(
+            path,
             predicate="cause_present = true",
             updates={"cause_present": "false", "updated_at": f"'{now.isoformat(sep=' ')}'"},
         )
     else:
         (
-            DeltaTable(str(path))
-            .merge(
-                source=incoming.to_arrow(),
-                predicate="t.alert_id = s.alert_id",
-                source_alias="s",
-                target_alias="t",
-            )
+            delta_io.merger(path, incoming, keys=["alert_id"])
             .when_matched_update(
                 updates={
                     "level": "s.level",

@@ -4,7 +4,6 @@ rebuilt from bronze and ``camera_frames`` (thin I/O around the pure functions)."
 from __future__ import annotations
 
 import polars as pl
-from deltalake import write_deltalake
 
 from pipelines.cameras import coverage, health, tables
 from pipelines.cameras.config import CameraConfig
@@ -20,8 +19,7 @@ _FRAME_COLUMNS = [
 
 def _overwrite(path, frame: pl.DataFrame) -> None:
     # derived tables are rebuilt whole; Delta keeps the previous versions (time travel)
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    delta_io.replace(path, frame)
 
 
 def _read(settings: Settings, feed: str, columns: list[str]) -> pl.DataFrame:

@@ -478,9 +478,7 @@ def read_frames(settings: Settings, columns: list[str]) -> pl.DataFrame:
     schema = {c: tables.FRAMES_SCHEMA[c] for c in columns}
     if not delta_io.exists(path):
         return tables.empty(schema)
-    from deltalake import DeltaTable
-
-    have = set(DeltaTable(str(path)).schema().to_arrow().names)
+    have = set(delta_io.column_names(path))
     frame = delta_io.read(path, columns=[c for c in columns if c in have])
     return tables.conform(frame, schema) if frame.height else tables.empty(schema)
 
@@ -488,13 +486,7 @@ def read_frames(settings: Settings, columns: list[str]) -> pl.DataFrame:
 def _add_new_columns(path: Path, frame: pl.DataFrame) -> None:
     """A table written before a column was added (time_flag, people_status...) gets it, null
     in its old rows, so the MERGE that follows keeps every column of the schema."""
-    if not delta_io.exists(path):
-        return
-    from deltalake import DeltaTable, write_deltalake
-
-    have = set(DeltaTable(str(path)).schema().to_arrow().names)
-    if set(frame.columns) - have:
-        write_deltalake(str(path), frame.head(0).to_arrow(), mode="append", schema_mode="merge")
+    delta_io.add_columns(path, frame)
 
 
 def refresh_registered(settings: Settings, known: set[str]) -> None:
@@ -505,10 +497,9 @@ def refresh_registered(settings: Settings, known: set[str]) -> None:
     stale = delta_io.read(path, columns=["camera_id", "registered"])
     ids = set(stale.filter(~pl.col("registered"))["camera_id"].drop_nulls().to_list()) & known
     if ids:
-        from deltalake import DeltaTable
-
         quoted = ", ".join("'" + i.replace("'", "''") + "'" for i in sorted(ids))
-        DeltaTable(str(path)).update(
+        delta_io.update_where(
+            path,
             predicate=f"registered = false AND camera_id IN ({quoted})",
             updates={"registered": "true"},
         )

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from deltalake import write_deltalake
 
 from pipelines.cameras import store, tables
 from pipelines.cameras.config import CameraConfig
@@ -309,8 +308,7 @@ def process_photos(
     ).sort("photo_a", "photo_b", "record_b", nulls_last=True)
     # small (pairs only) and its context changes when attendance arrives: rewrite it whole;
     # earlier versions stay readable through Delta time travel
-    reuse_path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(reuse_path), reuse.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    delta_io.replace(reuse_path, reuse)
     n_ok = int((new["status"] == "ok").sum()) if new is not None else 0
     return {
         "photos_seen": len(found),

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from deltalake import write_deltalake
 
 from pipelines.district_feeds.landing import SHANGHAI
 from pipelines.elearning import anomalies, mail, progress, reminders, scorm
@@ -69,8 +68,7 @@ def default_as_of(events: pl.DataFrame, notifications: pl.DataFrame, today: dt.d
 
 def replace(path: Path, frame: pl.DataFrame) -> None:
     """Overwrite a derived table (a new Delta version: the last one stays readable)."""
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    delta_io.replace(path, frame)
 
 
 def build(

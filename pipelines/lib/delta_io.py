@@ -1,5 +1,10 @@
-"""The small Delta Lake IO layer: read, create-or-merge, append. deltalake directly, no
-dagster-deltalake (it has broken on deltalake releases more than once)."""
+"""The one Delta Lake I/O layer: read, lazy scan, create-or-merge, append, atomic replace.
+
+Every module writes the lake through here (deltalake directly, no dagster-deltalake: it has
+broken on deltalake releases more than once). Writes are single commits: a replace by
+predicate swaps a slice of a table (a week's risk draw, a day's rebuild) in one transaction,
+so a reader or a crash never sees the slice half gone, as delete-then-append allowed.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,65 @@ def read(path: Path, columns: list[str] | None = None, version: int | None = Non
     except TableNotFoundError:
         return pl.DataFrame()
     return pl.from_arrow(table.to_pyarrow_table(columns=columns))
+
+
+def scan(path: Path) -> pl.LazyFrame | None:
+    """A lazy scan (filters and column selections pushed down to the Parquet files and the
+    Delta log's statistics), or None when the table does not exist yet."""
+    if not exists(path):
+        return None
+    return pl.scan_delta(str(path))
+
+
+def replace(
+    path: Path,
+    frame: pl.DataFrame,
+    predicate: str | None = None,
+    partition_by: list[str] | None = None,
+) -> None:
+    """Replace the whole table, or with ``predicate`` (SQL over the table's columns, e.g.
+    ``"week = '2026-W36'"``) only the rows it matches, by ``frame`` in one commit. Every
+    row of ``frame`` must satisfy the predicate (Delta checks it)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if predicate is None or not exists(path):
+        write_deltalake(
+            str(path),
+            frame.to_arrow(),
+            mode="overwrite",
+            schema_mode="overwrite" if predicate is None else None,
+            partition_by=partition_by,
+        )
+        return
+    write_deltalake(
+        str(path), _conform(path, frame).to_arrow(), mode="overwrite", predicate=predicate
+    )
+
+
+def _conform(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the table's column order: new columns first added to the table's schema
+    (an empty append), the table's columns ``frame`` lacks filled with nulls."""
+    table = DeltaTable(str(path))
+    have = table.schema().to_arrow()
+    if set(frame.columns) - set(have.names):
+        write_deltalake(str(path), frame.head(0).to_arrow(), mode="append", schema_mode="merge")
+        have = DeltaTable(str(path)).schema().to_arrow()
+    empty = pl.from_arrow(have.empty_table())
+    missing = [pl.lit(None, dtype=empty[c].dtype).alias(c) for c in have.names if c not in frame]
+    return frame.with_columns(missing).select(have.names)
+
+
+def append(path: Path, frame: pl.DataFrame, partition_by: list[str] | None = None) -> None:
+    """Append rows (new columns are added to the schema)."""
+    if frame.is_empty() and exists(path):
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    write_deltalake(
+        str(path),
+        frame.to_arrow(),
+        mode="append",
+        schema_mode="merge" if exists(path) else None,
+        partition_by=None if exists(path) else partition_by,
+    )
 
 
 def merge(path: Path, frame: pl.DataFrame, keys: list[str], newer: str | None = None) -> dict:
@@ -73,3 +137,31 @@ def update(path: Path, frame: pl.DataFrame, keys: list[str]) -> dict:
         .when_matched_update(updates=values)
         .execute()
     )
+
+
+def merger(path: Path, frame: pl.DataFrame, keys: list[str]):
+    """A MERGE by ``keys`` (target alias ``t``, source ``s``) for callers whose clauses go
+    beyond upsert (the alert register marks vanished causes in the same commit)."""
+    predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    return DeltaTable(str(path)).merge(
+        source=frame.to_arrow(), predicate=predicate, source_alias="s", target_alias="t"
+    )
+
+
+def update_where(path: Path, predicate: str, updates: dict[str, str]) -> dict:
+    """SQL ``UPDATE ... SET updates WHERE predicate`` in one commit (no-op without a table)."""
+    if not exists(path):
+        return {}
+    return DeltaTable(str(path)).update(predicate=predicate, updates=updates)
+
+
+def column_names(path: Path) -> list[str]:
+    """The table's columns (empty when it does not exist yet)."""
+    return DeltaTable(str(path)).schema().to_arrow().names if exists(path) else []
+
+
+def add_columns(path: Path, frame: pl.DataFrame) -> None:
+    """Columns of ``frame`` the table lacks are added (null in the old rows), so a MERGE
+    that follows keeps every column of the newer schema."""
+    if exists(path) and set(frame.columns) - set(column_names(path)):
+        write_deltalake(str(path), frame.head(0).to_arrow(), mode="append", schema_mode="merge")

@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 import polars as pl
-from deltalake import DeltaTable, write_deltalake
 
 from pipelines.lib import delta_io
 from pipelines.settings import Settings
@@ -90,14 +89,12 @@ def latest_scores(settings: Settings, entity: str = "class") -> pl.DataFrame:
 
 
 def replace_week(settings: Settings, name: str, week: str, frame: pl.DataFrame) -> None:
-    """Delete the week's rows, then append the new ones (a redraw replaces, never adds)."""
+    """The week's rows replaced by ``frame`` in one commit (a redraw replaces, never adds;
+    a reader never sees the week empty between a delete and an append)."""
     path = table(settings, name)
-    if delta_io.exists(path):
-        DeltaTable(str(path)).delete(f"week = '{week}'")
-    if frame.is_empty():
+    if frame.width == 0 or (frame.is_empty() and not delta_io.exists(path)):
         return
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="append", schema_mode="merge")
+    delta_io.replace(path, frame, predicate=f"week = '{week}'")
 
 
 def write_draw(settings: Settings, draw) -> None:
@@ -134,9 +131,7 @@ def recorded_seed(settings: Settings, week: str) -> int | None:
 
 def write_outcomes(settings: Settings, frame: pl.DataFrame) -> None:
     """Recomputed in full from the draws and the inspections mart on every run."""
-    path = table(settings, OUTCOMES)
-    path.mkdir(parents=True, exist_ok=True)
-    write_deltalake(str(path), frame.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    delta_io.replace(table(settings, OUTCOMES), frame)
 
 
 def write_evaluation(settings: Settings, version: str, result: dict) -> None:
