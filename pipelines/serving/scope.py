@@ -31,7 +31,13 @@ from pipelines.serving.sandbox import (
 ROLES = ("city", "district", "auditor")
 
 # Published tables with no district's rows in them, readable by every role.
-REFERENCE_TABLES = frozenset({"alert_rule_catalogue", "reason_codes", "mart_status"})
+REFERENCE_TABLES = frozenset(
+    {
+        "alert_rule_catalogue", "reason_codes", "mart_status", "dim_occupation", "publication",
+        # public courses are open to anyone (the player needs no login); no district in them
+        "stats_public_courses_by_course", "stats_public_courses_by_slice",
+    }
+)  # fmt: skip
 # Table functions harmless on any scope (they read no table).
 SAFE_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 
