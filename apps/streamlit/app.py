@@ -1,0 +1,54 @@
+"""SkillWatch analysts' app: the entry script (``skillwatch app`` runs it).
+
+Routes with ``st.navigation``: without a login only 登录 and the public course player exist;
+after one, the pages of the user's role. Every page reads through ``data.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# streamlit puts this folder on sys.path, not the repository; the pages import apps.streamlit
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import streamlit as st  # noqa: E402
+
+from apps.streamlit import auth, ui  # noqa: E402
+
+st.set_page_config(page_title="SkillWatch 技能培训监管", page_icon="📊", layout="wide")
+
+HERE = Path(__file__).resolve().parent
+PUBLIC = st.Page(HERE / "pages" / "public_player.py", title="公益课程播放", url_path="public")
+PAGES = [
+    ("overview.py", "总览", "overview"),
+    ("alerts.py", "预警", "alerts"),
+    ("statistics.py", "统计", "statistics"),
+    ("cameras.py", "视频", "cameras"),
+    ("quality.py", "数据质量", "quality"),
+    ("spotchecks.py", "抽查", "spotchecks"),
+    ("elearning.py", "继续教育 / 公益课程", "elearning"),
+    ("export.py", "查询导出", "export"),
+]
+
+user = auth.current_user()
+if user is None:
+    navigation = st.navigation(
+        [st.Page(auth.login_page, title="登录", url_path="login", default=True), PUBLIC]
+    )
+else:
+    pages = [
+        st.Page(HERE / "pages" / file, title=title, url_path=url, default=(i == 0))
+        for i, (file, title, url) in enumerate(PAGES)
+        if (HERE / "pages" / file).exists()
+    ]
+    navigation = st.navigation({"分析": pages, "公开": [PUBLIC]})
+    with st.sidebar:
+        where = f" · {user.district_code}" if user.district_code else ""
+        st.markdown(f"**{user.name}** · {ui.ROLE_LABELS[user.role]}{where}")
+        if st.button("退出", key="logout"):
+            auth.logout()
+            st.rerun()
+navigation.run()

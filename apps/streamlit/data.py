@@ -1,0 +1,440 @@
+"""Everything the pages read, in one place: named queries through the serving read layer.
+
+Pages call the functions below and never hold SQL. Every query goes through
+:func:`pipelines.serving.scoped_query` on a short-lived, read-only connection to the
+published file (it is replaced by rename at each publication), so a district user's rows are
+filtered by the layer whatever the page asks for. Results are cached for ``TTL_S`` seconds,
+keyed by the file, the scope and the arguments, so a district user never gets a city user's
+cached frame.
+
+Alert statuses change between publications (analysts act on them); the published ``alerts``
+table carries the status at publication, and :func:`alerts` overlays the latest actions
+from the alert store (Delta), so an action shows at once and survives a rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from pipelines.contract.districts import DISTRICTS
+from pipelines.serving import Scope, read_table, scoped_query
+from pipelines.settings import Settings, get_settings
+
+TTL_S = int(os.environ.get("SKILLWATCH_APP_CACHE_S", "60"))
+ScopeKey = tuple[str, str | None]  # (role, district_code): hashable, what the cache keys on
+
+LEVELS = {"red": "红", "orange": "橙", "yellow": "黄"}
+STATUSES = {"new": "新", "acknowledged": "已确认", "resolved": "已解决", "dismissed": "已忽略"}
+PERIODS = {"day": "日", "week": "周", "month": "月"}
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def db_path() -> str:
+    return str(settings().duckdb_path)
+
+
+def scope_of(key: ScopeKey, user: str = "") -> Scope:
+    return Scope(key[0], key[1], user)
+
+
+def _q(db: str, key: ScopeKey, sql: str, params: list | dict | None = None) -> pl.DataFrame:
+    return scoped_query(db, scope_of(key), sql, params)
+
+
+def published() -> bool:
+    return Path(db_path()).exists()
+
+
+def district_name(code: str | None) -> str:
+    return DISTRICTS.get(code or "", code or "")
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def as_of_day(db: str, key: ScopeKey) -> dt.date | None:
+    """The latest data day: the last session in scope."""
+    return _q(db, key, "select max(session_date) as d from fct_sessions")["d"][0]
+
+
+KPI_SQL = """
+select
+  (select count(*) from dim_institution) as institutions,
+  (select count(*) from dim_class where start_date <= $day and end_date >= $day)
+      as classes_running,
+  (select count(*) from dim_class where start_date <= $prev and end_date >= $prev)
+      as classes_running_prev,
+  (select count(*) from fct_enrolments where enrolled_on <= $day) as enrolments,
+  (select count(*) from fct_enrolments where enrolled_on <= $prev) as enrolments_prev,
+  (select coalesce(sum(attended_hours), 0) from fct_session_attendance
+      where session_date <= $day) as attended_hours,
+  (select coalesce(sum(attended_hours), 0) from fct_session_attendance
+      where session_date <= $prev) as attended_hours_prev,
+  (select count(*) from fct_camera_health_daily where day = $day) as cameras,
+  (select count(*) from fct_camera_health_daily where day = $day and heartbeats > 0
+      and uptime_share > 0) as cameras_online,
+  (select count(*) from fct_camera_health_daily where day = $prev and heartbeats > 0
+      and uptime_share > 0) as cameras_online_prev,
+  (select avg(passed::int) from fct_dq_results) as dq_pass_rate,
+  (select avg(r.passed::int) from fct_dq_results r join fct_deliveries d
+      using (delivery_sha256) where d.delivered_on <= $prev) as dq_pass_rate_prev
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def kpis(db: str, key: ScopeKey) -> dict:
+    """Headline numbers on the latest data day and a week before it."""
+    day = as_of_day(db, key)
+    if day is None:
+        return {}
+    prev = day - dt.timedelta(days=7)
+    row = scoped_query(db, scope_of(key), KPI_SQL, {"day": day, "prev": prev}).row(0, named=True)
+    open_alerts = alerts(db, key).filter(pl.col("status").is_in(["new", "acknowledged"]))
+    week_start = day - dt.timedelta(days=6)
+    for level in LEVELS:
+        of_level = open_alerts.filter(pl.col("level") == level)
+        row[f"open_{level}"] = of_level.height
+        row[f"open_{level}_week"] = of_level.filter(pl.col("period_start") >= week_start).height
+    row["as_of"] = day
+    row["prev"] = prev
+    return row
+
+
+MONTHLY_SQL = """
+select month, sum(classes_opened)::bigint as classes_opened,
+       sum(enrolments)::bigint as enrolments,
+       sum(attended_hours) as attended_hours, sum(subsidy_amount_yuan) as subsidy_amount_yuan
+from stats_district_occupation_month group by month order by month
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def monthly_trend(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(db, key, MONTHLY_SQL)
+
+
+DISTRICT_SQL = """
+select d.district_code, d.district_name_zh,
+       coalesce(sum(s.enrolments), 0)::bigint as enrolments,
+       coalesce(sum(s.attended_hours), 0) as attended_hours,
+       coalesce(sum(s.classes_opened), 0)::bigint as classes_opened,
+       (select count(*) from alerts a where a.district_code = d.district_code
+           and a.status in ('new', 'acknowledged')) as open_alerts
+from dim_district d left join stats_district_occupation_month s using (district_code)
+group by all order by d.district_code
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def district_comparison(db: str, key: ScopeKey) -> pl.DataFrame:
+    """The 16 districts side by side: city users only (a district user gets nothing)."""
+    if key[0] == "district":
+        return pl.DataFrame()
+    return _q(db, key, DISTRICT_SQL)
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+ALERTS_SQL = """
+select a.alert_id, a.rule_code, coalesce(c.rule_name_zh, a.rule_code) as rule_name_zh, a.level,
+       a.scope, a.district_code, a.institution_id, a.class_id, a.period, a.period_start,
+       a.first_seen_at, a.status as published_status, a.evidence, a.risk_score
+from alerts a
+left join (select distinct rule_code, rule_name_zh from alert_rule_status) c using (rule_code)
+"""
+
+
+def _latest_actions() -> pl.DataFrame:
+    from pipelines.alerts import store
+
+    latest = store.latest_actions(store.read_actions(settings()))
+    return latest.select(
+        "alert_id",
+        pl.col("status").alias("action_status"),
+        pl.col("actor").alias("status_by"),
+        pl.col("acted_at").alias("status_at"),
+        pl.col("note").alias("status_note"),
+    )
+
+
+def alerts(db: str, key: ScopeKey) -> pl.DataFrame:
+    """The scoped published alerts with their current status (latest action wins).
+
+    Not cached as a whole: the actions are read fresh so an acknowledgement shows at once;
+    the published part is cached."""
+    base = _published_alerts(db, key)
+    if base.is_empty():
+        return base.with_columns(pl.lit(None, pl.String).alias("status"))
+    merged = base.join(_latest_actions(), on="alert_id", how="left")
+    return merged.with_columns(
+        pl.coalesce("action_status", "published_status").alias("status")
+    ).drop("action_status")
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _published_alerts(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(db, key, ALERTS_SQL)
+
+
+def filter_alerts(frame: pl.DataFrame, filters: dict) -> pl.DataFrame:
+    """Apply the page's filters (lists of allowed values, a minimum risk) and sort by risk."""
+    for column in ("level", "rule_code", "district_code", "institution_id", "period", "status"):
+        values = filters.get(column)
+        if values:
+            frame = frame.filter(pl.col(column).is_in(list(values)))
+    if filters.get("min_risk"):
+        frame = frame.filter(pl.col("risk_score").fill_null(0) >= float(filters["min_risk"]))
+    level_order = pl.col("level").replace_strict({"red": 0, "orange": 1, "yellow": 2}, default=3)
+    return frame.sort(
+        [pl.col("risk_score").fill_null(-1), level_order, "period_start"],
+        descending=[True, False, True],
+    )
+
+
+CLASS_SQL = """
+select c.class_key, c.class_id, c.district_code, i.institution_id, i.institution_name,
+       c.occupation_name, c.training_level, c.training_mode, c.start_date, c.end_date,
+       c.planned_hours, c.capacity, c.site_address, c.camera_ids
+from dim_class c left join dim_institution i using (institution_key)
+where c.class_id = ?
+"""
+SESSIONS_SQL = """
+select s.session_id, s.session_key, s.starts_at, s.ends_at, s.declared_hours,
+       s.persons_checked_in, s.persons_paired, v.coverage_status, v.coverage_share,
+       v.median_headcount, v.checked_in, v.headcount_ratio, v.camera_ids, v.tamper_states
+from fct_sessions s join dim_class c using (class_key)
+left join fct_session_coverage v using (session_key)
+where c.class_id = ? order by s.starts_at
+"""
+CHECKINS_SQL = """
+select s.session_id, a.checked_at, a.punch_kind, a.punch_method, a.face_score,
+       a.id_number_masked, a.photo_id
+from fct_attendance a join fct_sessions s using (session_key) join dim_class c
+    on c.class_key = a.class_key
+where c.class_id = ? order by a.checked_at
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def alert_evidence(db: str, key: ScopeKey, class_id: str) -> dict[str, pl.DataFrame]:
+    """The class behind an alert, its sessions (with video coverage) and check-ins."""
+    return {
+        "class": _q(db, key, CLASS_SQL, [class_id]),
+        "sessions": _q(db, key, SESSIONS_SQL, [class_id]),
+        "checkins": _q(db, key, CHECKINS_SQL, [class_id]),
+    }
+
+
+def camera_thumbnails(camera_ids: list[str], limit: int = 8) -> list[tuple[str, Path]]:
+    """The latest frame thumbnails of cameras the scoped evidence named (newest first).
+
+    The frames are not in the published file; their thumbnails are files under the warehouse,
+    listed by the cameras' silver frames table. Only camera ids returned by a scoped query
+    come in here, so a district user sees its own cameras' frames only."""
+    from pipelines.lib import delta_io
+
+    cfg = settings()
+    camera_ids = sorted({c.strip() for s in camera_ids for c in re.split(r"[;,]", s or "") if c})
+    lazy = delta_io.scan(cfg.silver("camera_frames"))
+    if lazy is None or not camera_ids:
+        return []
+    frames = (
+        lazy.filter(pl.col("camera_id").is_in(camera_ids) & pl.col("thumb_path").is_not_null())
+        .select("camera_id", "captured_at", "thumb_path")
+        .sort("captured_at", descending=True)
+        .head(limit)
+        .collect()
+    )
+    out = []
+    for camera, at, thumb in frames.iter_rows():
+        path = cfg.warehouse / thumb
+        if path.exists():
+            out.append((f"{camera} {at:%m-%d %H:%M}", path))
+    return out
+
+
+# --- data quality ---------------------------------------------------------------------------
+
+DQ_BY_DISTRICT_SQL = """
+select district_code, feed, count(*) as checks, sum(passed::int) as passed,
+       avg(passed::int) as pass_rate, sum(rows_failed) as rows_failed
+from fct_dq_results group by all order by district_code, feed
+"""
+DQ_TREND_SQL = """
+select d.delivered_on, count(*) as checks, avg(r.passed::int) as pass_rate
+from fct_dq_results r join fct_deliveries d using (delivery_sha256)
+group by all order by d.delivered_on
+"""
+DQ_FAILING_SQL = """
+select district_code, feed, delivery_file, check_name, rows_checked, rows_failed,
+       failure_ratio, is_severe
+from fct_dq_results where not passed order by is_severe desc, rows_failed desc
+"""
+QUARANTINE_SQL = """
+select district_code, feed, delivery_file, delivery_row, first_reason_code, first_reason_zh,
+       reason_detail, severity, status, original_values_masked
+from fct_quarantine where is_current order by district_code, feed, delivery_file, delivery_row
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def data_quality(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    return {
+        "by_district": _q(db, key, DQ_BY_DISTRICT_SQL),
+        "trend": _q(db, key, DQ_TREND_SQL),
+        "failing": _q(db, key, DQ_FAILING_SQL),
+        "quarantine": _q(db, key, QUARANTINE_SQL),
+    }
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+# dimension -> (label, SQL expression over the enrolment base below); whitelisted, never input
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "district": ("区", "d.district_name_zh"),
+    "occupation": ("职业（工种）", "c.occupation_name"),
+    "level": ("等级", "c.training_level"),
+    "institution": ("培训机构", "i.institution_name"),
+    "month": ("月份", "strftime(e.enrolled_month, '%Y-%m')"),
+    "mode": ("培训形式", "c.training_mode"),
+}
+MEASURES: dict[str, tuple[str, str]] = {
+    "enrolments": ("报名人次", "count(*)"),
+    "trainees": ("学员人数", "count(distinct e.person_pseudo)"),
+    "attended_hours": ("出勤学时", "round(sum(e.attended_hours), 1)"),
+    "completed": ("结业人次", "sum(e.is_completed::int)"),
+    "subsidy_eligible": ("可补贴人次", "sum(e.subsidy_eligible::int)"),
+}
+STATS_BASE = """
+from fct_enrolments e join dim_class c using (class_key)
+left join dim_institution i on i.institution_key = c.institution_key
+left join dim_district d on d.district_code = e.district_code
+"""
+
+
+def stats_sql(dimensions: list[str], measures: list[str]) -> str:
+    dims = [d for d in dimensions if d in DIMENSIONS] or ["district"]
+    meas = [m for m in measures if m in MEASURES] or ["enrolments"]
+    select = [f'{DIMENSIONS[d][1]} as "{DIMENSIONS[d][0]}"' for d in dims]
+    select += [f'{MEASURES[m][1]} as "{MEASURES[m][0]}"' for m in meas]
+    order = ", ".join(str(i + 1) for i in range(len(dims)))
+    return f"select {', '.join(select)} {STATS_BASE} group by all order by {order}"
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def statistics(
+    db: str, key: ScopeKey, dimensions: tuple[str, ...], measures: tuple[str, ...]
+) -> pl.DataFrame:
+    return _q(db, key, stats_sql(list(dimensions), list(measures)))
+
+
+# --- query & export -------------------------------------------------------------------------
+
+# table -> (label, the date column to filter on); published marts analysts verify against
+EXPORTABLE: dict[str, tuple[str, str | None]] = {
+    "stats_district_occupation_month": ("区×职业×月统计", "month"),
+    "fct_enrolments": ("报名", "enrolled_on"),
+    "fct_sessions": ("课次", "session_date"),
+    "fct_session_attendance": ("课次出勤", "session_date"),
+    "fct_claims": ("补贴申领", "claimed_on"),
+    "fct_inspections": ("检查", "inspected_on"),
+    "fct_camera_health_daily": ("摄像机日健康", "day"),
+    "fct_dq_results": ("数据质量结果", None),
+    "fct_quarantine": ("隔离记录", "delivered_at"),
+    "alerts": ("预警", "period_start"),
+    "dim_class": ("班级", "start_date"),
+    "dim_institution": ("培训机构", None),
+}
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def table_columns(db: str, key: ScopeKey, table: str) -> list[str]:
+    if table not in EXPORTABLE:
+        return []
+    return read_table(db, scope_of(key), table, limit=0).columns
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def extract(
+    db: str,
+    key: ScopeKey,
+    table: str,
+    districts: tuple[str, ...] = (),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 100_000,
+) -> pl.DataFrame:
+    """A filtered extract of one exportable mart (the scope applies on top of the filters)."""
+    if table not in EXPORTABLE:
+        raise ValueError(f"{table} is not exportable")
+    date_col = EXPORTABLE[table][1]
+    columns = table_columns(db, key, table)
+    clauses, params = [], []
+    if districts and "district_code" in columns:
+        clauses.append("district_code in (select unnest(?))")
+        params.append(list(districts))
+    if date_col and date_from:
+        clauses.append(f'"{date_col}" >= ?')
+        params.append(date_from)
+    if date_col and date_to:
+        clauses.append(f'"{date_col}" < ?')
+        params.append(date_to + dt.timedelta(days=1))
+    where = f" where {' and '.join(clauses)}" if clauses else ""
+    order = f' order by "{date_col}"' if date_col else ""
+    sql = f'select * from "{table}"{where}{order} limit {int(limit)}'
+    return _q(db, key, sql, params or None)
+
+
+def to_csv(frame: pl.DataFrame) -> bytes:
+    # UTF-8 with BOM: Excel on a Chinese Windows desktop opens it without mojibake
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+
+
+def to_xlsx(frame: pl.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet="data")
+    return buffer.getvalue()
+
+
+# --- reference ------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def districts_in_scope(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(db, key, "select district_code, district_name_zh from dim_district order by 1")
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def institutions_in_scope(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(
+        key,
+        "select institution_id, institution_name, district_code from dim_institution "
+        "order by institution_id",
+    )
+
+
+# --- public courses (no login: the public scope reads only district-free reference tables) --
+
+PUBLIC_SCOPE: ScopeKey = ("district", "public")  # a district scope no district matches
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def public_courses(db: str) -> pl.DataFrame:
+    return _q(
+        db,
+        PUBLIC_SCOPE,
+        "select course_id, course_title, plays, unique_viewers, completion_rate "
+        "from stats_public_courses_by_course order by rank_by_plays",
+    )

@@ -1,0 +1,157 @@
+"""预警 Early warnings: filters, the list by risk, a drill-down with the evidence, actions."""
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from apps.streamlit import data, ui
+
+user = ui.require_user()
+ui.require_published()
+key = ui.key_of(user)
+db = data.db_path()
+
+st.title("预警")
+frame = data.alerts(db, key)
+if frame.is_empty():
+    ui.no_data("暂无预警。No alerts.")
+    st.stop()
+
+
+def _options(column: str) -> list:
+    return sorted(v for v in frame[column].unique().to_list() if v is not None)
+
+
+with st.expander("筛选", expanded=True):
+    c = st.columns(4)
+    filters = {
+        "level": c[0].multiselect("级别", list(data.LEVELS), format_func=data.LEVELS.get),
+        "rule_code": c[1].multiselect("规则", _options("rule_code")),
+        "period": c[2].multiselect("周期", list(data.PERIODS), format_func=data.PERIODS.get),
+        "status": c[3].multiselect(
+            "状态", list(data.STATUSES), default=["new", "acknowledged"],
+            format_func=data.STATUSES.get,
+        ),
+    }  # fmt: skip
+    c = st.columns(3)
+    if user.role != "district":
+        filters["district_code"] = c[0].multiselect(
+            "区", _options("district_code"), format_func=lambda v: f"{v} {data.district_name(v)}"
+        )
+    filters["institution_id"] = c[1].multiselect("培训机构", _options("institution_id"))
+    filters["min_risk"] = c[2].slider("最低风险分", 0, 100, 0)
+
+shown = data.filter_alerts(frame, filters)
+st.caption(f"共 {shown.height} 条预警（按风险分排序）")
+table = shown.select(
+    pl.col("alert_id").alias("编号"),
+    pl.col("level").replace_strict(data.LEVELS, default=None).alias("级别"),
+    pl.col("rule_code").alias("规则"),
+    pl.col("rule_name_zh").alias("规则名称"),
+    pl.col("district_code").alias("区"),
+    pl.col("institution_id").alias("机构"),
+    pl.col("class_id").alias("班级"),
+    pl.col("period").replace_strict(data.PERIODS, default=None).alias("周期"),
+    pl.col("period_start").alias("起始日"),
+    pl.col("status").replace_strict(data.STATUSES, default=None).alias("状态"),
+    pl.col("risk_score").round(1).alias("风险分"),
+    pl.col("evidence").alias("证据"),
+)
+st.dataframe(table, hide_index=True, height=320)
+ui.export_buttons(user, table, "预警列表", {k: v for k, v in filters.items() if v}, "alerts")
+
+if shown.is_empty():
+    st.stop()
+st.subheader("预警详情")
+chosen = st.selectbox(
+    "选择预警",
+    shown["alert_id"].to_list(),
+    format_func=lambda a: (lambda r: f"{r['rule_code']} {data.LEVELS.get(r['level'], '')} "
+                           f"{r['class_id'] or r['institution_id'] or r['district_code']} "
+                           f"{r['period_start']} · {a[:8]}")(
+        shown.row(by_predicate=pl.col("alert_id") == a, named=True)),
+    key="alert_choice",
+)  # fmt: skip
+alert = shown.row(by_predicate=pl.col("alert_id") == chosen, named=True)
+st.markdown(
+    f"**{alert['rule_code']} {alert['rule_name_zh']}** · 级别 {data.LEVELS.get(alert['level'])}"
+    f" · 状态 {data.STATUSES.get(alert['status'], alert['status'])}"
+    f" · 风险分 {alert['risk_score'] if alert['risk_score'] is not None else '—'}"
+)
+st.write(alert["evidence"])
+if alert.get("status_by"):
+    st.caption(f"最近处理：{alert['status_by']} {alert['status_at']} {alert['status_note'] or ''}")
+
+if alert["class_id"]:
+    evidence = data.alert_evidence(db, key, alert["class_id"])
+    klass, sessions, checkins = evidence["class"], evidence["sessions"], evidence["checkins"]
+    if not klass.is_empty():
+        st.markdown("**班级**")
+        st.dataframe(klass.drop("class_key"), hide_index=True)
+    if not sessions.is_empty():
+        st.markdown("**课次与视频人数**")
+        st.dataframe(sessions.drop("session_key"), hide_index=True)
+        compare = sessions.select(
+            "session_id",
+            pl.col("persons_checked_in").cast(pl.Float64).alias("签到人数"),
+            pl.col("median_headcount").cast(pl.Float64).alias("视频人数（中位）"),
+        ).unpivot(index="session_id", variable_name="来源", value_name="人数")
+        st.altair_chart(
+            alt.Chart(compare.to_pandas())
+            .mark_bar()
+            .encode(
+                x=alt.X("session_id:N", title="课次"),
+                xOffset="来源:N",
+                y=alt.Y("人数:Q", title="人数"),
+                color=alt.Color("来源:N", title="来源"),
+            )
+            .properties(height=240),
+            width="stretch",
+        )
+    if not checkins.is_empty():
+        st.markdown("**签到时间线**（身份证号已脱敏）")
+        ui.log(user, "view_personal", "alert_checkins", {"alert_id": chosen}, checkins.height)
+        st.altair_chart(
+            alt.Chart(checkins.to_pandas())
+            .mark_tick(thickness=2)
+            .encode(
+                x=alt.X("checked_at:T", title="打卡时间"),
+                y=alt.Y("session_id:N", title="课次"),
+                color=alt.Color("punch_kind:N", title="类型"),
+                tooltip=["id_number_masked", "checked_at", "punch_method", "face_score"],
+            )
+            .properties(height=200),
+            width="stretch",
+        )
+        with st.expander(f"签到明细（{checkins.height} 条）"):
+            st.dataframe(checkins, hide_index=True)
+    if not klass.is_empty():
+        thumbs = data.camera_thumbnails(klass["camera_ids"].to_list())
+        if thumbs:
+            st.markdown("**摄像机画面（最近）**")
+            st.image([str(p) for _, p in thumbs], caption=[c for c, _ in thumbs], width=160)
+
+st.subheader("处理")
+if not ui.can_act(user):
+    st.info("审计角色只读，不能处理预警。Auditors cannot act on alerts.")
+else:
+    from pipelines.alerts import store
+
+    allowed = store.TRANSITIONS.get(alert["status"], set())
+    labels = {"acknowledged": "确认", "resolved": "解决", "dismissed": "忽略"}
+    with st.form("alert_action"):
+        action = st.radio(
+            "操作", [s for s in labels if s in allowed] or ["—"], horizontal=True,
+            format_func=lambda s: labels.get(s, "无可用操作"),
+        )  # fmt: skip
+        note = st.text_input("备注")
+        done = st.form_submit_button("提交", disabled=not allowed)
+    if done and action in allowed:
+        try:
+            store.record_action(data.settings(), chosen, action, user.name, note)
+        except store.TransitionError as exc:
+            st.error(f"未能处理：{exc}")
+        else:
+            ui.log(user, "alert_action", chosen, {"status": action}, 1, note)
+            st.success(f"已{labels[action]}。")
+            st.rerun()

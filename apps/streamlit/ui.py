@@ -1,0 +1,77 @@
+"""Small helpers every page shares: the user's scope, audit calls, downloads, labels."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from apps.streamlit import audit, auth, data
+from pipelines.app_users import User
+
+ROLE_LABELS = {"city": "市级", "district": "区级", "auditor": "审计（只读）"}
+
+
+def require_user() -> User:
+    """The logged-in user; a page reached without one stops here (app.py routes to login)."""
+    user = st.session_state.get(auth.SESSION_KEY)
+    if user is None:
+        st.warning("请先登录。Please log in.")
+        st.stop()
+    return user
+
+
+def key_of(user: User) -> data.ScopeKey:
+    return (user.role, user.district_code)
+
+
+def can_act(user: User) -> bool:
+    """Auditors read everything and change nothing."""
+    return user.role in ("city", "district")
+
+
+def log(user: User | None, event: str, what: str = "", filters=None, rows=None, detail=""):
+    audit.log_event(
+        data.settings(),
+        event,
+        user=user.name if user else "public",
+        role=user.role if user else "public",
+        district_code=user.district_code if user else None,
+        what=what,
+        filters=filters,
+        rows=rows,
+        detail=detail,
+    )
+
+
+def no_data(message: str = "暂无数据。No data yet.") -> None:
+    st.info(message)
+
+
+def require_published() -> None:
+    if not data.published():
+        st.warning("数据仓库尚未发布：请先运行 skillwatch demo 或 skillwatch run。")
+        st.stop()
+
+
+def export_buttons(user: User, frame: pl.DataFrame, what: str, filters: dict, key: str) -> None:
+    """CSV and XLSX of exactly ``frame``; each download is logged when it is clicked."""
+    col1, col2 = st.columns(2)
+    name = what.replace(" ", "_")
+    col1.download_button(
+        "下载 CSV",
+        data=data.to_csv(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click=log,
+        args=(user, "export", what, {**filters, "format": "csv"}, frame.height),
+    )
+    col2.download_button(
+        "下载 XLSX",
+        data=data.to_xlsx(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click=log,
+        args=(user, "export", what, {**filters, "format": "xlsx"}, frame.height),
+    )
