@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,3 +80,47 @@ def test_no_product_module_writes_delta_by_itself() -> None:
             if writer.search(path.read_text("utf-8")):
                 offenders.append(str(path.relative_to(REPO_ROOT)))
     assert offenders == []
+
+
+def _frames(month: str, days: range) -> pl.DataFrame:
+    ym = month.replace("-", "")
+    return pl.DataFrame(
+        {
+            "source_path": [f"frames/CAM1/{ym}{d:02d}/080000.jpg" for d in days],
+            "captured_month": [month] * len(days),
+            "brightness": [float(d) for d in days],
+        }
+    )
+
+
+def _files_touched(path: Path, version: int) -> set[str]:
+    """Partition folders of the files a commit added or removed, from the Delta log."""
+    log = path / "_delta_log" / f"{version:020d}.json"
+    touched = set()
+    for line in log.read_text("utf-8").splitlines():
+        action = json.loads(line)
+        for kind in ("add", "remove"):
+            if kind in action:
+                touched.add(action[kind]["path"].split("/")[0])
+    return touched
+
+
+def test_a_partitioned_merge_touches_only_the_partitions_of_the_new_rows(tmp_path: Path) -> None:
+    path = tmp_path / "camera_frames"
+    key = ["source_path"]
+    delta_io.merge(path, _frames("2026-09", range(1, 29)), key, partition_by=["captured_month"])
+    delta_io.merge(path, _frames("2026-10", range(1, 29)), key)
+    assert delta_io.partition_columns(path) == ["captured_month"]
+
+    # the next day's run: one new day of October and a re-delivered October day
+    day = pl.concat([_frames("2026-10", range(29, 30)), _frames("2026-10", range(3, 4))])
+    got = delta_io.merge(path, day.with_columns(pl.lit(99.0).alias("brightness")), key)
+
+    # September's file was not even read (the partition filter), October's rewritten
+    assert got["num_target_files_scanned"] == 1
+    assert got["num_target_files_skipped_during_scan"] == 1
+    version = DeltaTable(str(path)).version()
+    assert _files_touched(path, version) == {"captured_month=2026-10"}
+    table = delta_io.read(path)
+    assert table.height == 28 + 29  # the re-delivered day replaced, not added
+    assert table.filter(pl.col("brightness") == 99.0).height == 2

@@ -456,10 +456,13 @@ def process_frames(
 
     frame_table = tables.conform(frames, tables.FRAMES_SCHEMA) if frames else None
     if frame_table is not None:
+        month = pl.col("captured_at").dt.strftime("%Y-%m")
+        frame_table = frame_table.with_columns(month.alias("captured_month"))
+    if frame_table is not None:
         # several samples of one video share a path; a re-delivered file replaces its rows
         path = tables.silver(settings, tables.FRAMES)
         _add_new_columns(path, frame_table)
-        delta_io.merge(path, frame_table, tables.FRAMES_KEY)
+        delta_io.merge(path, frame_table, tables.FRAMES_KEY, partition_by=tables.FRAMES_PARTITION)
     if new_states:
         st = tables.conform(new_states, tables.STATE_SCHEMA)
         delta_io.merge(tables.silver(settings, tables.STATE), st, ["camera_id"])

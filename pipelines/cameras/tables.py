@@ -45,6 +45,9 @@ STATES = ("dark", "covered", "out_of_focus", "moved", "frozen")
 FRAMES_SCHEMA = {
     "camera_id": pl.String,
     "captured_at": TS,
+    # the Delta partition (YYYY-MM of captured_at, itself read from the path: a function of
+    # the key, so a frame never changes partition); a day's frames rewrite their month only
+    "captured_month": pl.String,
     "offset_s": pl.Float64,  # seconds into a video segment; 0 for snapshots
     "registered": pl.Boolean,  # the camera is in the bronze cameras register
     "status": pl.String,  # ok | rejected
@@ -86,6 +89,7 @@ FRAMES_SCHEMA = {
     "run_id": pl.String,
 }
 FRAMES_KEY = ["source_path", "offset_s"]
+FRAMES_PARTITION = ["captured_month"]
 
 STATE_SCHEMA = {
     "camera_id": pl.String,

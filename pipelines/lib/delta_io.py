@@ -89,16 +89,53 @@ def append(path: Path, frame: pl.DataFrame, partition_by: list[str] | None = Non
     )
 
 
-def merge(path: Path, frame: pl.DataFrame, keys: list[str], newer: str | None = None) -> dict:
+def partition_columns(path: Path) -> list[str]:
+    return list(DeltaTable(str(path)).metadata().partition_columns) if exists(path) else []
+
+
+def _sql_literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def partition_filter(path: Path, frame: pl.DataFrame) -> str:
+    """``t.p IN (<values in frame>)`` for each partition column of the table: a MERGE with it
+    reads and rewrites only the partitions the new rows fall in (a day's frames touch their
+    month, not the year), instead of scanning every file for matches."""
+    clauses = []
+    for column in partition_columns(path):
+        values = frame[column].unique().to_list()
+        parts = []
+        known = [v for v in values if v is not None]
+        if known:
+            parts.append(f"t.{column} IN ({', '.join(_sql_literal(v) for v in known)})")
+        if len(known) < len(values):
+            parts.append(f"t.{column} IS NULL")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    return " AND ".join(clauses)
+
+
+def merge(
+    path: Path,
+    frame: pl.DataFrame,
+    keys: list[str],
+    newer: str | None = None,
+    partition_by: list[str] | None = None,
+) -> dict:
     """Upsert by ``keys``; with ``newer``, a matched row is replaced only by a row whose
-    ``newer`` column is at least as recent (latest delivery wins, whatever the run order)."""
+    ``newer`` column is at least as recent (latest delivery wins, whatever the run order).
+
+    ``partition_by`` applies when the table is created; a partition column must be a
+    function of the keys (a row never moves between partitions), so a partitioned table's
+    MERGE is confined to the partitions of ``frame``."""
     if frame.is_empty():
         return {}
     if not exists(path):
         path.mkdir(parents=True, exist_ok=True)
-        write_deltalake(str(path), frame.to_arrow(), mode="append")
+        write_deltalake(str(path), frame.to_arrow(), mode="append", partition_by=partition_by)
         return {"num_target_rows_inserted": frame.height}
     predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    if pruning := partition_filter(path, frame):
+        predicate = f"{pruning} AND {predicate}"
     merger = DeltaTable(str(path)).merge(
         source=frame.to_arrow(), predicate=predicate, source_alias="s", target_alias="t"
     )
