@@ -45,9 +45,13 @@ def gx_docs_path(settings: Settings) -> Path:
     return settings.gx_docs
 
 
-def archived_path(settings: Settings, sha256: str, file: str) -> Path:
-    """Where ingest keeps the delivery's bytes: ``<archive>/<sha[:2]>/<sha><ext>``."""
-    return settings.archive / sha256[:2] / (sha256 + Path(file).suffix)
+def archived_bytes(settings: Settings, sha256: str) -> bytes:
+    """The delivery's clear bytes, decrypted from the archive in memory (ingest keeps them
+    encrypted at rest: ``pipelines.lib.archive_crypto``)."""
+    from pipelines.lib import archive_crypto
+
+    keys = archive_crypto.ArchiveKeys.from_settings(settings)
+    return archive_crypto.read(settings.archive, keys, sha256)
 
 
 @dataclass
@@ -107,18 +111,22 @@ def _prepare(settings: Settings, row: dict, stamp: _Stamp) -> _Prepared | CheckR
     if row["status"] not in READABLE or row["feed"] not in ALL_FEEDS:
         detail = f"{row.get('reason') or row['status']}: {row.get('detail') or ''}"
         return _file_result(row, C.FILE_READABLE, False, stamp, detail)
-    path = archived_path(settings, row["sha256"], row["file"])
-    if not path.exists():
-        return _file_result(row, C.FILE_READABLE, False, stamp, f"not in the archive: {path}")
+    from pipelines.lib.archive_crypto import ArchiveError
+
+    try:
+        data = archived_bytes(settings, row["sha256"])
+    except (FileNotFoundError, ArchiveError) as exc:
+        detail = f"not readable from the archive: {type(exc).__name__}: {exc}"
+        return _file_result(row, C.FILE_READABLE, False, stamp, detail)
     delivery = Delivery(
-        path=path,
+        path=Path(row["file"]),  # the reader takes the format from the delivered name
         file=row["file"],
         district_code=row["district_code"],
         feed=row["feed"],
         delivered_at=row["delivered_at"],
     )
     try:
-        built = delivery_frame(ALL_FEEDS[row["feed"]], delivery, path.read_bytes())
+        built = delivery_frame(ALL_FEEDS[row["feed"]], delivery, data)
     except UnreadableFile as exc:
         return _file_result(row, C.FILE_READABLE, False, stamp, str(exc))
     return _Prepared(row, built.frame, built.rows_read)

@@ -12,7 +12,7 @@ from delivery_factory import id_number, write_delivery
 from deltalake import DeltaTable
 
 from pipelines.district_feeds.ingest import ingest
-from pipelines.lib import delta_io
+from pipelines.lib import archive_crypto, delta_io
 
 PERSON_A = id_number("31011219700101123")  # Minhang code with a 1970 birth date: legal
 PERSON_B = id_number("41032619950505456")
@@ -279,11 +279,11 @@ def test_truncated_binary_empty_and_misplaced_files_are_registered_not_crashed_o
     assert quarantine.filter(pl.col("file").str.ends_with("truncated.csv"))[
         "reason_codes"
     ].to_list() == [["RAGGED_ROW"]]
-    # unreadable files are kept, byte for byte, in the archive
+    # unreadable files are kept, byte for byte, in the (encrypted) archive
+    keys = archive_crypto.ArchiveKeys.from_settings(settings)
     for name in ("binary.csv", "empty.csv", "scan.pdf"):
         sha = reg[f"attendance/{name}"]["sha256"]
-        kept = settings.archive / sha[:2] / (sha + os.path.splitext(name)[1])
-        assert kept.read_bytes() == (att / name).read_bytes()
+        assert archive_crypto.read(settings.archive, keys, sha) == (att / name).read_bytes()
 
 
 def _reasons(settings) -> dict[str, list[str]]:

@@ -2,9 +2,9 @@
 
 bronze/institutions keeps one row per institution: the latest delivery wins. A suspension
 (暂停) delivered in the middle of a class would then make all of the class's earlier
-sessions look unlicensed. Every delivered version is still in the archive (raw bytes by
-SHA-256, one file per delivery in the register), so the versions are re-read from there with
-the ingest's own reader and typing; only accepted rows count (no in-file problems). Only
+sessions look unlicensed. Every delivered version is still in the archive (raw bytes, encrypted,
+by SHA-256; one file per delivery in the register), so the versions are re-read from there
+with the ingest's own reader and typing; only accepted rows count (no in-file problems). Only
 non-personal columns are kept.
 
 effective_from: district systems export day D's changes in the nightly file that lands in the
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.lib import delta_io
+from pipelines.lib import archive_crypto, delta_io
 from pipelines.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,6 @@ def history_path(settings: Settings) -> Path:
     return settings.silver(TABLE)
 
 
-def _archived(settings: Settings, file: str, sha256: str) -> Path:
-    return settings.archive / sha256[:2] / (sha256 + Path(file).suffix)
-
-
 def read_versions(settings: Settings) -> pl.DataFrame:
     """Every accepted institutions row of every registered delivery, oldest first."""
     from pipelines.district_feeds.ingest import typed_delivery
@@ -59,20 +55,22 @@ def read_versions(settings: Settings) -> pl.DataFrame:
         (pl.col("feed") == "institutions") & pl.col("status").is_in(["accepted", "partial"])
     ).sort("delivered_at")
     parts = []
+    keys = archive_crypto.ArchiveKeys.from_settings(settings)
     for row in files.iter_rows(named=True):
-        path = _archived(settings, row["file"], row["sha256"])
-        if not path.exists():
-            log.warning("W10 history: archived file missing for %s", row["file"])
+        try:  # the archive is encrypted: the clear bytes exist in memory only
+            data = archive_crypto.read(settings.archive, keys, row["sha256"])
+        except (FileNotFoundError, archive_crypto.ArchiveError) as exc:
+            log.warning("W10 history: archived file unavailable for %s: %s", row["file"], exc)
             continue
         delivery = Delivery(
-            path=path,
+            path=Path(row["file"]),  # the reader takes the format from the delivered name
             file=row["file"],
             district_code=row["district_code"],
             feed="institutions",
             delivered_at=row["delivered_at"],
         )
         try:
-            typed = typed_delivery(delivery)
+            typed = typed_delivery(delivery, data)
         except UnreadableFile:
             continue
         ok = (

@@ -39,7 +39,7 @@ from pipelines.contract.headers import map_headers
 from pipelines.district_feeds.conform import POLARS_TYPES, PROBLEMS, conform
 from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
 from pipelines.district_feeds.references import DISTRICT, check_references
-from pipelines.lib import delta_io
+from pipelines.lib import archive_crypto, delta_io
 from pipelines.lib.pii import Cipher, mask, pseudonym
 from pipelines.lib.readers import ROW, RawTable, UnreadableFile, read_delivery
 from pipelines.settings import Settings
@@ -229,6 +229,7 @@ class LoadedDelivery:
 class Ingestor:
     def __init__(self, settings: Settings, run_id: str | None = None):
         self.settings = settings
+        self._archive_keys: archive_crypto.ArchiveKeys | None = None
         self.run_id = run_id or uuid.uuid4().hex[:12]
         # Asia/Shanghai local, naive, like every timestamp of the standard
         self.now = dt.datetime.now(SHANGHAI).replace(tzinfo=None, microsecond=0)
@@ -313,16 +314,10 @@ class Ingestor:
         return summary
 
     def _archive(self, loaded: LoadedDelivery, data: bytes) -> None:
-        target = (
-            self.settings.archive
-            / loaded.sha256[:2]
-            / (loaded.sha256 + loaded.delivery.path.suffix)
-        )
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+        # encrypted at rest under a keyed name: raw deliveries hold clear ID numbers
+        if self._archive_keys is None:
+            self._archive_keys = archive_crypto.ArchiveKeys.from_settings(self.settings)
+        archive_crypto.put(self.settings.archive, self._archive_keys, data, loaded.sha256)
 
     # --- one feed's batch -------------------------------------------------------------
     def _ingest_feed(self, feed: Feed, files: list[LoadedDelivery]) -> list[dict]:
