@@ -54,6 +54,11 @@ class Settings:
         return self.lake / "silver" / table
 
     @property
+    def courseware(self) -> Path:
+        """The courseware library as delivered: ``<landing>/courseware/<file>.zip``."""
+        return self.landing / "courseware"
+
+    @property
     def quarantine(self) -> Path:
         return self.lake / "quarantine"
 
