@@ -128,10 +128,11 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(HERE.parent))
-    from pipelines.simulator import simulate
+    from simulator import simulate
+    from simulator.truth import truth_dir
 
     landing = WORK / f"landing_{args.scale}"
-    if not (landing / "_truth").exists():
+    if not truth_dir(landing).exists():
         t = time.perf_counter()
         simulate(landing, scale=args.scale, seed=7, progress=True)
         print(f"simulated {args.scale} in {time.perf_counter() - t:.1f} s")

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from video_features import synth  # noqa: E402
+from simulator.cameras import synth  # noqa: E402
 from video_features.analyse import analyse_frame  # noqa: E402
 from video_features.config import DEFAULT_CONFIG  # noqa: E402
 from video_features.decode import decode_image  # noqa: E402

@@ -25,10 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.risk import evaluate as ev  # noqa: E402
 from pipelines.risk import model, run  # noqa: E402
 from pipelines.risk.catalogue import FEATURES  # noqa: E402
 from pipelines.settings import get_settings  # noqa: E402
+from simulator.evaluation import risk as ev  # noqa: E402
+from simulator.truth import truth_dir  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS_risk.md"
 BUILD = ["build", "--quiet", "--resource-type", "seed", "--resource-type", "model"]
@@ -36,13 +37,13 @@ BUILD = ["build", "--quiet", "--resource-type", "seed", "--resource-type", "mode
 
 def prepare(root: Path, scale: str, seed: int):
     from pipelines.district_feeds.ingest import ingest
-    from pipelines.simulator import simulate
     from pipelines.warehouse.project import build_db_path, ensure_manifest, run_dbt
+    from simulator import simulate
 
     os.environ.setdefault("SKILLWATCH_SECRET_KEY", "benchmark-secret")
     settings = get_settings(root / "warehouse", root / "landing")
     timings = {}
-    if not (root / "landing" / "_truth" / "fraud.csv").exists():
+    if not (truth_dir(root / "landing") / "fraud.csv").exists():
         t = time.perf_counter()
         simulate(root / "landing", scale=scale, seed=seed)
         ingest(settings)
@@ -74,7 +75,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     settings, db, timings = prepare(args.root, args.scale, args.seed)
-    truth = ev.truth_classes(settings.landing / "_truth")
+    truth = ev.truth_classes(truth_dir(settings.landing))
     params = model.RiskParams()
 
     t = time.perf_counter()

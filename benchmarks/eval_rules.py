@@ -2,7 +2,7 @@
 
 Simulates a city (district feeds, e-learning, cameras), runs every asset of the code location
 plus the alert assets (pipelines/alerts/assets.py) in process, then scores each rule W01-W16
-with pipelines/alerts/evaluate.py and writes benchmarks/RESULTS_rules.md.
+with simulator/evaluation/rules.py and writes benchmarks/RESULTS_rules.md.
 
     .venv/bin/python benchmarks/eval_rules.py                 # small city (~3 min)
     .venv/bin/python benchmarks/eval_rules.py --scale city    # a city-year (long)
@@ -26,11 +26,12 @@ def run(scale: str, seed: int, work: Path) -> tuple[list, dict]:
     import polars as pl
 
     from pipelines.alerts import assets as alert_assets
-    from pipelines.alerts import evaluate
     from pipelines.definitions import defs
     from pipelines.resources import SkillWatchResource
-    from pipelines.simulator.city import simulate_city
     from pipelines.warehouse.project import build_db_path
+    from simulator.city import simulate_city
+    from simulator.evaluation import rules as evaluate
+    from simulator.truth import truth_dir
 
     landing, warehouse = work / f"landing_{scale}", work / f"wh_{scale}"
     shutil.rmtree(warehouse, ignore_errors=True)
@@ -51,7 +52,7 @@ def run(scale: str, seed: int, work: Path) -> tuple[list, dict]:
     timings["pipeline_s"] = round(time.perf_counter() - t, 1)
     timings["success"] = result.success
     db = build_db_path(SkillWatchResource(warehouse=str(warehouse)).settings())
-    scores = evaluate.evaluate_db(db, landing / "_truth")
+    scores = evaluate.evaluate_db(db, truth_dir(landing))
     with duckdb.connect(str(db), read_only=True) as con:
         timings["alerts"] = con.sql("select count(*) from marts.alerts").fetchall()[0][0]
         status = con.sql(
@@ -74,7 +75,7 @@ def report(results: dict[str, tuple[list, dict]]) -> str:
         "# Early-warning rules vs the simulator's truth",
         "",
         f"Written by `benchmarks/eval_rules.py` on {dt.date.today()}. Precision and recall per "
-        "rule at the rule's grain (`pipelines/alerts/evaluate.py`); target: recall ≥ 0.95 at "
+        "rule at the rule's grain (`simulator/evaluation/rules.py`); target: recall ≥ 0.95 at "
         "precision ≥ 0.9. W02/W03 are scored on the sessions the camera simulator rendered "
         "(its scope note); W13 has no detector and no truth.",
         "",

@@ -17,7 +17,7 @@ console = Console()
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from pipelines.simulator.city import simulate_city
+    from simulator.city import simulate_city
 
     start = dt.date.fromisoformat(args.start) if args.start else None
     written = simulate_city(
@@ -150,7 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     """Simulate a small city into the default landing folder (once) and run the pipeline."""
     from pipelines.settings import get_settings
-    from pipelines.simulator.city import simulate_city
+    from simulator.city import simulate_city
 
     settings = get_settings()
     if not any(settings.landing.glob("31*/*/*")):

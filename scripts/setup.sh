@@ -7,7 +7,8 @@ command -v "$PY" >/dev/null || PY=python3
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-# uv resolves nothing: it installs exactly requirements.lock (compiled with `uv pip compile`)
+# uv resolves nothing: it installs exactly requirements.lock, the product with its `dev` and
+# `sim` (simulator) extras (`uv pip compile pyproject.toml --extra dev --extra sim ...`)
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
 stamp=.venv/.installed-$(cat requirements.lock requirements-nodeps.txt pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then

@@ -9,7 +9,8 @@ from pipelines.contract import severity_of
 from pipelines.district_feeds.ingest import ingest
 from pipelines.lib import delta_io
 from pipelines.settings import get_settings
-from pipelines.simulator import simulate
+from simulator import simulate
+from simulator.truth import truth_dir
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def city(tmp_path_factory):
     simulate(root / "landing", scale="small", seed=11)
     settings = get_settings(root / "warehouse", root / "landing")
     summary = ingest(settings)
-    return settings, summary, root / "landing" / "_truth"
+    return settings, summary, truth_dir(root / "landing")
 
 
 def _truth(truth_dir, name):

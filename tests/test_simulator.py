@@ -19,7 +19,8 @@ import pytest
 
 from pipelines.contract import DISTRICT_FEEDS, SUBSIDY_CAP_BY_LEVEL, Check, RowReason, T
 from pipelines.contract.legality import is_valid_id_number, is_valid_mobile, is_valid_uscc
-from pipelines.simulator import simulate
+from simulator import simulate
+from simulator.truth import truth_dir
 
 R = RowReason
 # reasons that need other files (references) or the class's level: checked separately
@@ -42,7 +43,7 @@ def small(tmp_path_factory) -> Path:
 
 
 def _truth(out: Path, name: str) -> list[dict]:
-    with open(out / "_truth" / name, encoding="utf-8", newline="") as fh:
+    with open(truth_dir(out) / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -184,8 +185,9 @@ def test_same_seed_gives_identical_files_and_mtimes(tmp_path):
 
     def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
         return {
-            p.relative_to(root).as_posix(): (p.read_bytes(), os.stat(p).st_mtime_ns)
-            for p in sorted(root.rglob("*"))
+            f"{label}/{p.relative_to(base).as_posix()}": (p.read_bytes(), os.stat(p).st_mtime_ns)
+            for label, base in (("landing", root), ("truth", truth_dir(root)))
+            for p in sorted(base.rglob("*"))
             if p.is_file()
         }
 
@@ -197,8 +199,8 @@ def test_same_seed_gives_identical_files_and_mtimes(tmp_path):
 
 def test_another_seed_gives_another_city(tmp_path, tiny):
     simulate(tmp_path, scale="tiny", seed=8)
-    ours = (tmp_path / "_truth" / "files.csv").read_bytes()
-    assert ours != (tiny / "_truth" / "files.csv").read_bytes()
+    ours = (truth_dir(tmp_path) / "files.csv").read_bytes()
+    assert ours != (truth_dir(tiny) / "files.csv").read_bytes()
 
 
 def test_tiny_has_one_district_of_each_delivery_habit(tiny):
@@ -211,12 +213,10 @@ def test_tiny_has_one_district_of_each_delivery_habit(tiny):
 
 def test_files_truth_lists_every_file_with_its_row_count_and_mtime(tiny):
     files, records, _ = load_city(tiny)
-    on_disk = {
-        p.relative_to(tiny).as_posix()
-        for p in tiny.rglob("*")
-        if p.is_file() and not p.relative_to(tiny).as_posix().startswith("_")
-    }
+    # the landing folder holds the deliveries and nothing else: the truth lives beside it
+    on_disk = {p.relative_to(tiny).as_posix() for p in tiny.rglob("*") if p.is_file()}
     assert on_disk == set(files)
+    assert (truth_dir(tiny) / "files.csv").is_file()
     for name, r in files.items():
         stamp = dt.datetime.strptime(r["delivered_at"], "%Y-%m-%d %H:%M:%S")
         mtime = dt.datetime.fromtimestamp(os.stat(tiny / name).st_mtime, dt.UTC)
@@ -313,7 +313,7 @@ def test_small_city_shows_every_tabular_rule_with_few_defects(small):
     rules = {r["rule_code"] for r in fraud}
     expected = {"W01", "W04", "W06", "W07", "W08", "W09", "W10", "W12", "W14", "W15", "W16"}
     assert rules == expected
-    summary = json.loads((small / "_truth" / "summary.json").read_text())
+    summary = json.loads((truth_dir(small) / "summary.json").read_text())
     assert len(summary["districts"]) == 16
     rows = sum(summary["rows_per_feed"].values())
     assert summary["defect_rows"] < 0.01 * rows

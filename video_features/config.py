@@ -1,6 +1,6 @@
 """Every threshold of the video features, in one frozen dataclass.
 
-Defaults were calibrated on the synthetic classroom set of ``video_features.synth`` (640x360,
+Defaults were calibrated on the synthetic classroom set of ``simulator.cameras.synth`` (640x360,
 JPEG quality 60-90) and on the real photographs bundled with scikit-image; the measured
 figures are in ``video_features/README.md``. Operators override any field from a TOML file
 (``[video_features]`` table, or top level) or from ``SKILLWATCH_VF_<FIELD>`` environment

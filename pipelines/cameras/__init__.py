@@ -9,5 +9,6 @@ Public entry points (the Dagster assets in ``assets.py`` are thin wrappers aroun
   ``silver/photo_reuse``.
 * ``build.build_health_and_coverage(settings, cfg)`` - ``silver/camera_offline_intervals``,
   ``silver/camera_health``, ``silver/session_coverage``.
-* ``simulate.simulate_cameras(out, seed, scale, sample_sessions)`` - the simulator.
+
+The camera simulator is not part of the product: ``simulator/cameras/``.
 """

@@ -83,7 +83,7 @@ def _local(ns: int) -> dt.datetime:
 
 
 def _skip(name: str) -> bool:
-    # dot-files are uploads in progress; '_' folders are the simulator's truth
+    # dot-files are uploads in progress; '_' folders (e.g. _config) hold no camera files
     return name.startswith((".", "_"))
 
 

@@ -64,7 +64,7 @@ def _delivery(
 
 
 def _skip(name: str) -> bool:
-    # '_truth', '_config' and dot-files are not deliveries
+    # '_config' (inputs handed over beside the feeds) and dot-files are not deliveries
     return name.startswith(("_", "."))
 
 

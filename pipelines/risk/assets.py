@@ -16,15 +16,13 @@ import dagster as dg
 from pydantic import Field
 
 from pipelines.resources import SkillWatchResource
-from pipelines.risk import evaluate as ev
-from pipelines.risk import run, store
+from pipelines.risk import run
 from pipelines.risk.model import RiskParams
 from pipelines.risk.spotcheck import SpotcheckParams, current_week
 from pipelines.warehouse.project import build_db_path
 
 GROUP = "risk"
 SCORES_KEY = dg.AssetKey(["risk", "scores"])
-EVAL_KEY = dg.AssetKey(["risk", "evaluation"])
 DRAW_KEY = dg.AssetKey(["risk", "spotcheck_draw"])
 OUTCOMES_KEY = dg.AssetKey(["risk", "spotcheck_outcomes"])
 # the marts the features read, the publisher, the camera silver tables (used when present)
@@ -126,31 +124,6 @@ def risk_scores(
 
 
 @dg.asset(
-    key=EVAL_KEY,
-    deps=[SCORES_KEY],
-    group_name=GROUP,
-    kinds={"scikitlearn"},
-    description="The published class score against the simulator's truth "
-    "(<landing>/_truth/fraud.csv): catch rate of the top 5%/10%, ROC-AUC. Simulated data only.",
-)
-def risk_evaluation(context: dg.AssetExecutionContext, skillwatch: SkillWatchResource):
-    settings = skillwatch.settings()
-    truth_dir = settings.landing / "_truth"
-    if not (truth_dir / "fraud.csv").exists():
-        return dg.MaterializeResult(metadata={"status": dg.MetadataValue.text("no truth file")})
-    scores = store.latest_scores(settings, "class").rename({"entity_key": "class_key"})
-    result = ev.evaluate(scores, ev.truth_classes(truth_dir))
-    version = scores["model_version"][0] if scores.height else ""
-    store.write_evaluation(settings, version, result)
-    meta = {"model_version": dg.MetadataValue.text(version), "result": _md(result)}
-    if result.get("roc_auc") is not None:
-        meta["roc_auc"] = dg.MetadataValue.float(result["roc_auc"])
-        meta["top5_catch_rate"] = dg.MetadataValue.float(result["top_5pct"]["catch_rate"])
-        meta["top10_catch_rate"] = dg.MetadataValue.float(result["top_10pct"]["catch_rate"])
-    return dg.MaterializeResult(metadata=meta)
-
-
-@dg.asset(
     key=DRAW_KEY,
     deps=[SCORES_KEY, AUDITOR_KEY],
     group_name=GROUP,
@@ -197,7 +170,7 @@ def spotcheck_outcomes(skillwatch: SkillWatchResource):
 # the publication too, so the auditor file carries the scores of this run
 risk_job = dg.define_asset_job(
     "risk_scores",
-    selection=dg.AssetSelection.assets(risk_scores, risk_evaluation)
+    selection=dg.AssetSelection.assets(risk_scores)
     | dg.AssetSelection.assets(AUDITOR_KEY),
 )
 spotcheck_job = dg.define_asset_job(
@@ -212,6 +185,7 @@ risk_daily_schedule = dg.ScheduleDefinition(
     job=risk_job, cron_schedule="15 5 * * *", execution_timezone="Asia/Shanghai"
 )
 
-ASSETS = [risk_scores, risk_evaluation, spotcheck_draw, spotcheck_outcomes]
+# the evaluation against the simulator's truth is not here: benchmarks/eval_risk.py
+ASSETS = [risk_scores, spotcheck_draw, spotcheck_outcomes]
 JOBS = [risk_job, spotcheck_job]
 SCHEDULES = [risk_daily_schedule, spotcheck_weekly_schedule]

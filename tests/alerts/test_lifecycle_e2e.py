@@ -14,9 +14,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.alerts import evaluate, history, store
+from pipelines.alerts import history, store
 from pipelines.lib import delta_io
 from pipelines.settings import get_settings
+from simulator.evaluation import rules as evaluate
+from simulator.truth import truth_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from delivery_factory import write_delivery  # noqa: E402
@@ -44,7 +46,7 @@ def build(settings):
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     from pipelines.district_feeds.ingest import ingest
-    from pipelines.simulator import simulate
+    from simulator import simulate
 
     root = tmp_path_factory.mktemp("alerts_city")
     os.environ["SKILLWATCH_SECRET_KEY"] = "test-secret-key-for-pseudonyms"
@@ -58,7 +60,7 @@ def city(tmp_path_factory):
 
 def test_planted_fraud_of_the_tiny_city_is_found(city):
     settings, landing, (_, _, _, findings) = city
-    scores = evaluate.evaluate(findings, landing / "_truth")
+    scores = evaluate.evaluate(findings, truth_dir(landing))
     for s in scores:
         if s.rule_code in CAMERA_RULES:
             continue

@@ -19,11 +19,12 @@ from pipelines.cameras.build import build_health_and_coverage
 from pipelines.cameras.config import load_camera_config
 from pipelines.cameras.frames import FrameRunSummary, process_frames
 from pipelines.cameras.photos import process_photos
-from pipelines.cameras.simulate import simulate_cameras
 from pipelines.district_feeds.ingest import ingest
 from pipelines.lib import delta_io
 from pipelines.settings import Settings, get_settings
-from pipelines.simulator import simulate
+from simulator import simulate
+from simulator.cameras.simulate import simulate_cameras
+from simulator.truth import truth_dir
 from tests.cameras._report import REPORT
 
 
@@ -37,7 +38,7 @@ class CameraCity:
     timings: dict
 
     def truth(self, name: str) -> pl.DataFrame:
-        return pl.read_csv(self.out / "_truth" / f"camera_{name}.csv", infer_schema_length=None)
+        return pl.read_csv(truth_dir(self.out) / f"camera_{name}.csv", infer_schema_length=None)
 
     def table(self, name: str) -> pl.DataFrame:
         return delta_io.read(tables.silver(self.settings, name))

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.cameras import assets, frames, sim_frames, tables
+from pipelines.cameras import assets, frames, tables
 from pipelines.cameras.build import build_health_and_coverage
 from pipelines.cameras.config import load_camera_config
 from pipelines.cameras.frames import process_frames
@@ -25,6 +25,7 @@ from pipelines.cameras.layout import SHANGHAI
 from pipelines.lib import delta_io
 from pipelines.resources import SkillWatchResource
 from pipelines.settings import get_settings
+from simulator.cameras import frames as sim_frames
 from video_features import ResultStatus, count_people, load_config, load_detectors
 from video_features import detectors as vf_detectors
 
@@ -201,9 +202,9 @@ def test_w03_says_not_configured_in_alert_rule_status_without_the_face_model(tmp
 
     from pipelines.alerts import history
     from pipelines.district_feeds.ingest import ingest
-    from pipelines.simulator import simulate
     from pipelines.warehouse.project import build_db_path, run_dbt
     from pipelines.warehouse.seeds import write_seeds
+    from simulator import simulate
 
     monkeypatch.setenv("SKILLWATCH_SECRET_KEY", "test-secret-key-for-pseudonyms")
     settings = get_settings(tmp_path / "wh", tmp_path / "landing")

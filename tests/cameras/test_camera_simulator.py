@@ -5,16 +5,19 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-from pipelines.cameras.simulate import simulate_cameras
-from pipelines.simulator import simulate
+from simulator import simulate
+from simulator.cameras.simulate import simulate_cameras
+from simulator.truth import truth_dir
 
 
 def _digest(root) -> dict[str, tuple[str, int]]:
     out = {}
-    for sub in ("frames", "photos", "heartbeats", "_truth"):
-        for p in sorted((root / sub).rglob("*")):
-            if p.is_file() and (sub != "_truth" or p.name.startswith("camera_")):
-                out[str(p.relative_to(root))] = (
+    dirs = {sub: root / sub for sub in ("frames", "photos", "heartbeats")}
+    dirs["truth"] = truth_dir(root)
+    for label, d in dirs.items():
+        for p in sorted(d.rglob("*")):
+            if p.is_file() and (label != "truth" or p.name.startswith("camera_")):
+                out[f"{label}/{p.relative_to(d).as_posix()}"] = (
                     hashlib.sha256(p.read_bytes()).hexdigest(),
                     p.stat().st_mtime_ns,
                 )
@@ -25,6 +28,7 @@ def test_same_seed_same_camera_network(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     simulate(a, scale="tiny", seed=3)
     shutil.copytree(a, b)
+    shutil.copytree(truth_dir(a), truth_dir(b))
     simulate_cameras(a, seed=3, scale="tiny", sample_sessions=1)
     simulate_cameras(b, seed=3, scale="tiny", sample_sessions=1)
     da, db = _digest(a), _digest(b)

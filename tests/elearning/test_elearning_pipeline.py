@@ -16,10 +16,11 @@ from deltalake import DeltaTable
 from pipelines.district_feeds.ingest import ingest
 from pipelines.elearning.anomalies import alert_id
 from pipelines.elearning.build import ALERTS, REMINDERS, build, outbox_dir, silver
-from pipelines.elearning.simulate import CONTACTS_FILE, simulate_elearning
 from pipelines.lib import delta_io
 from pipelines.settings import Settings, get_settings
 from pipelines.warehouse.project import build_db_path, run_dbt
+from simulator.elearning.simulate import CONTACTS_FILE, simulate_elearning
+from simulator.truth import truth_dir
 
 NOW = dt.datetime(2026, 9, 30, 3, 0)
 SILVER_TABLES = (
@@ -60,7 +61,7 @@ def lake(tmp_path_factory) -> Lake:
         mp.delenv("SKILLWATCH_ELEARNING_CONTACTS", raising=False)
         settings = get_settings(root / "warehouse", root / "landing")
         simulate_elearning(settings.landing, scale="small", seed=5)
-        truth = settings.landing / "_truth"
+        truth = truth_dir(settings.landing)
         ingest(settings)
         enrolments = pl.read_csv(truth / "elearning_enrolments.csv")
         linked = enrolments.filter(pl.col("completed"))["learner_id"][0]

@@ -10,8 +10,9 @@ from expectations.checks import checks_for_reason
 from expectations.validate import dq_results_path, validate_pending
 from pipelines.contract import DISTRICT_FEEDS
 from pipelines.lib import delta_io
+from simulator.truth import truth_dir
 
-simulator = pytest.importorskip("pipelines.simulator", reason="simulator not available yet")
+simulator = pytest.importorskip("simulator", reason="simulator not available yet")
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def simulated(tmp_path_factory):
     settings = get_settings(root / "wh", root / "landing")
     ingest(settings, run_id="simrun")
     validate_pending(settings, run_id="simrun", build_docs=False)
-    truth = pl.read_csv(root / "landing" / "_truth" / "defects.csv", infer_schema_length=0)
+    truth = pl.read_csv(truth_dir(root / "landing") / "defects.csv", infer_schema_length=0)
     return settings, truth.with_columns(pl.col("row_number").cast(pl.Int64))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.settings import Settings, get_settings
+from simulator.truth import truth_dir
 from tests.risk._report import REPORT
 
 SEED = 42
@@ -30,14 +31,14 @@ class City:
 
     @property
     def truth(self) -> Path:
-        return self.landing / "_truth"
+        return truth_dir(self.landing)
 
 
 @pytest.fixture(scope="session")
 def city(tmp_path_factory) -> City:
     from pipelines.district_feeds.ingest import ingest
-    from pipelines.simulator import simulate
     from pipelines.warehouse.project import build_db_path, ensure_manifest, run_dbt
+    from simulator import simulate
 
     root = tmp_path_factory.mktemp("risk_city")
     with pytest.MonkeyPatch.context() as mp:

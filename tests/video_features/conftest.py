@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from video_features import synth
+from simulator.cameras import synth
 from video_features.config import DEFAULT_CONFIG
 from video_features.detectors import CenterFaceDetector
 

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from video_features import synth
+from simulator.cameras import synth
 from video_features.config import VideoFeatureConfig
 from video_features.decode import FrameReason, decode_image, read_image, sample_video
 

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from video_features import synth
+from simulator.cameras import synth
 from video_features.config import load_config
 from video_features.detectors import (
     ModelNotFound,

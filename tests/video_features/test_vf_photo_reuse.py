@@ -5,7 +5,7 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from video_features import synth
+from simulator.cameras import synth
 from video_features.config import DEFAULT_CONFIG
 from video_features.phash import from_hex, hamming, phash64, to_hex
 from video_features.photo_index import (

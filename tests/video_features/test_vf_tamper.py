@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from video_features import synth
+from simulator.cameras import synth
 from video_features.analyse import analyse_frame
 from video_features.config import DEFAULT_CONFIG
 from video_features.quality import measure_quality

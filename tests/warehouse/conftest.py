@@ -36,7 +36,7 @@ def make_landing(landing: Path) -> bool:
     from warehouse_fixture_landing import write_landing
 
     try:
-        from pipelines.simulator import simulate
+        from simulator import simulate
     except ImportError:
         write_landing(landing)
         return False

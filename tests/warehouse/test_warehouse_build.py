@@ -11,6 +11,7 @@ import pytest
 from pipelines.lib import delta_io
 from pipelines.warehouse.project import build_db_path, docs_dir
 from pipelines.warehouse.seeds import SEED_DIR, seed_texts
+from simulator.truth import truth_dir
 
 
 def test_pipeline_run_succeeds_with_every_dbt_test_green(built):
@@ -167,7 +168,7 @@ def test_check_in_without_check_out_earns_no_hours(build_db):
 
 
 def test_overlapping_sessions_of_planted_w04_cases_are_found(built, build_db):
-    truth = built.landing / "_truth" / "fraud.csv"
+    truth = truth_dir(built.landing) / "fraud.csv"
     if not truth.exists():
         pytest.skip("the fixture landing has no truth file")
     w04 = pl.read_csv(truth, infer_schema=False).filter(pl.col("rule_code") == "W04")

@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 
 from pipelines.contract import SUBSIDY_CAP_BY_LEVEL
-from pipelines.simulator.scales import Scale, Window
-from pipelines.simulator.schedule import Class
-from pipelines.simulator.trainees import GHOST, REPEAT_CLAIM, Enrolment
+from simulator.scales import Scale, Window
+from simulator.schedule import Class
+from simulator.trainees import GHOST, REPEAT_CLAIM, Enrolment
 
 PASS_RATE = 0.9  # share of trainees who obtain the certificate
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.simulator import fraud, people
-from pipelines.simulator.schedule import Class, Session
-from pipelines.simulator.trainees import DOUBLE, GHOST, NEAR_80, Enrolment
+from simulator import fraud, people
+from simulator.schedule import Class, Session
+from simulator.trainees import DOUBLE, GHOST, NEAR_80, Enrolment
 
 METHODS = np.array(["人脸", "刷卡", "手工"])
 HONEST_SCORE_FLOOR = 0.75

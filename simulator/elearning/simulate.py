@@ -2,9 +2,10 @@
 and their truth.
 
 ``<out>/elearning/<kind>/<kind>_<YYYYMMDD>.jsonl``: one file per kind and day, exported at
-02:00 (Asia/Shanghai) the next night (the file's mtime). Truth in ``<out>/_truth/
-elearning_*.csv``; the learners' contacts (e-mail, mobile: personal data, an input the
-e-learning system hands over, never published) in ``<out>/_config/elearning_contacts.csv``.
+02:00 (Asia/Shanghai) the next night (the file's mtime). Truth beside the landing folder, in
+``<out>_truth/elearning_*.csv``; the learners' contacts (e-mail, mobile: personal data, an
+input the e-learning system hands over, never published) in
+``<out>/_config/elearning_contacts.csv``.
 Deterministic per seed.
 """
 
@@ -23,9 +24,10 @@ import polars as pl
 from pipelines.contract import DISTRICT_CODES
 from pipelines.district_feeds.landing import SHANGHAI
 from pipelines.elearning.config import DEFAULT_RULES
-from pipelines.elearning.sim_catalogue import Course, catalogue
-from pipelines.elearning.sim_learning import BEHAVIOURS, LearningSim
-from pipelines.elearning.sim_plays import COMPLETE_SHARE, plant_malformed, plays
+from simulator.elearning.catalogue import Course, catalogue
+from simulator.elearning.learning import BEHAVIOURS, LearningSim
+from simulator.elearning.plays import COMPLETE_SHARE, plant_malformed, plays
+from simulator.truth import truth_dir
 
 CONTACTS_FILE = Path("_config") / "elearning_contacts.csv"
 
@@ -88,7 +90,7 @@ def simulate_elearning(
     files += _write_daily(export, "notifications", sim.notifications, "sent_at")
     _write_contacts(out / CONTACTS_FILE, contacts)
 
-    truth = out / "_truth"
+    truth = truth_dir(out)
     truth.mkdir(parents=True, exist_ok=True)
     enrolments = _enrolment_truth(sim, {c.course_id: c for c in courses})
     enrolments.write_csv(truth / "elearning_enrolments.csv")

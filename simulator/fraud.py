@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipelines.simulator.classes import in_window
-from pipelines.simulator.institutions import Institution, Teacher
-from pipelines.simulator.scales import Scale, Window
-from pipelines.simulator.schedule import Class
-from pipelines.simulator.trainees import (
+from simulator.classes import in_window
+from simulator.institutions import Institution, Teacher
+from simulator.scales import Scale, Window
+from simulator.schedule import Class
+from simulator.trainees import (
     DOUBLE,
     GHOST,
     NEAR_80,

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipelines.simulator import people
-from pipelines.simulator.scales import Window
-from pipelines.simulator.schedule import Class
+from simulator import people
+from simulator.scales import Window
+from simulator.schedule import Class
 
 # Enrolment tags (internal, never written): how the trainee behaves
 HONEST, GHOST, NEAR_80, DOUBLE, REPEAT_CLAIM, UPGRADE = (

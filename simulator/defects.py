@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipelines.contract import SUBSIDY_CAP_BY_LEVEL, RowReason
-from pipelines.simulator import people
-from pipelines.simulator.deliveries import Delivery, redeliver
-from pipelines.simulator.institutions import break_uscc, make_uscc
-from pipelines.simulator.world import World, stream
+from simulator import people
+from simulator.deliveries import Delivery, redeliver
+from simulator.institutions import break_uscc, make_uscc
+from simulator.world import World, stream
 
 R = RowReason
 

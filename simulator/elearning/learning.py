@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pipelines.elearning.scorm import format_timespan
-from pipelines.elearning.sim_catalogue import Course
+from simulator.elearning.catalogue import Course
 
 # learning happens mostly in the evening on weekdays, all day at weekends
 _HOURS = np.arange(8, 22)

@@ -8,8 +8,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from pipelines.simulator import SimulationSummary, simulate
-from pipelines.simulator.scales import resolve
+from simulator import SimulationSummary, simulate
+from simulator.scales import resolve
 
 
 def simulate_city(
@@ -22,7 +22,7 @@ def simulate_city(
     cameras: bool = True,
 ) -> dict:
     """Write every source of the city into one landing folder; returns what was written."""
-    from pipelines.elearning.simulate import simulate_elearning, teachers_in_landing
+    from simulator.elearning.simulate import simulate_elearning, teachers_in_landing
 
     out = Path(out)
     _, window = resolve(scale, start, days)
@@ -38,7 +38,7 @@ def simulate_city(
     )
     written = {"districts": districts, "elearning": elearning}
     if cameras:
-        from pipelines.cameras.simulate import simulate_cameras
+        from simulator.cameras.simulate import simulate_cameras
 
         written["cameras"] = simulate_cameras(out, seed=seed, scale=scale)
     return written

@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 
-from pipelines.simulator.institutions import Institution
-from pipelines.simulator.scales import LAST_ALLOWED_DAY, Scale, Window
-from pipelines.simulator.schedule import (
+from simulator.institutions import Institution
+from simulator.scales import LAST_ALLOWED_DAY, Scale, Window
+from simulator.schedule import (
     BY_NAME,
     Calendar,
     Class,

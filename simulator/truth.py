@@ -1,4 +1,6 @@
-"""The ground truth written beside the deliveries, under ``<out>/_truth/`` only.
+"""The ground truth, written beside the landing folder (``<landing>_truth/``, see
+``truth_dir``), never inside it: the pipeline reads the landing folder and must not know
+the answers.
 
 - ``files.csv``: every file written, its format, encoding, header language, record count,
   whether the ingest should read it (``ok``) or not (``unreadable`` + a FileReason code),
@@ -20,11 +22,18 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.contract import FileReason
-from pipelines.simulator.writers import SHANGHAI
+from simulator.writers import SHANGHAI
 
 FILES_COLUMNS = ("file", "district_code", "feed", "format", "encoding", "header_lang", "rows",
                  "expected_status", "file_reason", "delivered_at")  # fmt: skip
 DEFECTS_COLUMNS = ("district_code", "feed", "file", "row_number", "reason")
+
+
+def truth_dir(landing: Path) -> Path:
+    """Where the truth of a city delivered to ``landing`` lives: the sibling folder
+    ``<landing>_truth`` (``/data/landing`` -> ``/data/landing_truth``)."""
+    landing = Path(landing).resolve()
+    return landing.with_name(f"{landing.name}_truth")
 
 
 @dataclass
@@ -82,7 +91,7 @@ def write(
     fraud: pl.DataFrame,
     summary: dict,
 ) -> Path:
-    truth = out / "_truth"
+    truth = truth_dir(out)
     truth.mkdir(parents=True, exist_ok=True)
     files = sorted(files, key=lambda f: f.file)
     _csv(truth / "files.csv", FILES_COLUMNS,

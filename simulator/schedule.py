@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipelines.simulator.institutions import Institution, Teacher
-from pipelines.simulator.occupations import BY_CODE
+from simulator.institutions import Institution, Teacher
+from simulator.occupations import BY_CODE
 
 
 @dataclass(frozen=True)

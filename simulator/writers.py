@@ -14,9 +14,9 @@ import numpy as np
 import polars as pl
 
 from pipelines.contract import DISTRICT_FEEDS, T
-from pipelines.simulator import defects, xlsx
-from pipelines.simulator.deliveries import Delivery
-from pipelines.simulator.habits import Habit, column_order, header
+from simulator import defects, xlsx
+from simulator.deliveries import Delivery
+from simulator.habits import Habit, column_order, header
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # decimals written per (feed, column): a presentation choice, not part of the contract

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from video_features import synth
+from simulator.cameras import synth
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 ``simulate(out, scale, seed)`` writes ``<out>/<district>/<feed>/<file>`` exactly as districts
 deliver (four delivery habits, late and corrected files, planted defects and fraud) and the
-ground truth under ``<out>/_truth/`` (never read by the pipeline: it skips ``_`` folders).
+ground truth beside it, under ``<out>_truth/`` (``truth.truth_dir``: outside the landing
+folder, so the pipeline cannot read it).
 Same seed, scale, start and days give byte-identical files with identical mtimes.
 """
 
@@ -13,9 +14,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.simulator import defects, rules, truth, world, writers
-from pipelines.simulator import deliveries as deliveries_mod
-from pipelines.simulator.scales import SCALES, resolve
+from simulator import defects, rules, truth, world, writers
+from simulator import deliveries as deliveries_mod
+from simulator.scales import SCALES, resolve
 
 __all__ = ["SCALES", "SimulationSummary", "simulate"]
 
@@ -50,7 +51,7 @@ def simulate(
         bar.step("evaluating rules")
         fraud = rules.evaluate(city, planned)
 
-        for sub in sorted(out.glob("3101*")) + [out / "_truth"]:
+        for sub in sorted(out.glob("3101*")) + [truth.truth_dir(out)]:
             if sub.is_dir():
                 shutil.rmtree(sub)  # a re-run replaces the previous city, never mixes
         rng = world.stream(seed, "defects")

@@ -5,7 +5,7 @@ pixels. Faces are real photographs - the 100 face crops of scikit-image's ``lfw_
 (Labeled Faces in the Wild, 25x25 grey) tinted to skin tones, and the face of NASA's public-domain
 ``astronaut.png`` - composited on heads and bodies in a rendered classroom seen from a camera
 high at the front (the usual mounting), with back rows smaller, window light, sensor noise and
-JPEG compression at 4G-camera qualities. scikit-image is needed (a dev dependency).
+JPEG compression at 4G-camera qualities. scikit-image is needed (the `sim` extra).
 
 Tamper variants reproduce what W11 must catch: a hand/paper/cloth over the lens, lights off,
 defocus, a re-aimed camera (the same room seen with another pan/tilt/roll), and a frozen
@@ -41,7 +41,7 @@ TAMPER_STATES = ("covered", "dark", "out_of_focus", "moved", "frozen")
 def _skimage_data_dir() -> Path:
     spec = importlib.util.find_spec("skimage")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("video_features.synth needs scikit-image (its bundled face photos)")
+        raise RuntimeError("simulator.cameras.synth needs scikit-image (its bundled face photos)")
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 

@@ -1,7 +1,7 @@
 """The camera network of a simulated city: camera frames, heartbeats and check-in photos for
 the classes the district simulator wrote, with planted faults and their truth.
 
-Run after ``pipelines.simulator.simulate`` has written ``<out>/<district>/...``: this reads
+Run after ``simulator.simulate`` has written ``<out>/<district>/...``: this reads
 those deliveries back (``sim_inputs``), then writes
 
 * ``<out>/frames/<camera>/<YYYYMMDD>/<HHMMSS>.jpg`` for a sample of sessions (all of a
@@ -10,7 +10,8 @@ those deliveries back (``sim_inputs``), then writes
 * ``<out>/heartbeats/heartbeats_<YYYYMMDD>.jsonl`` every 5 minutes for every camera,
 * ``<out>/photos/<photo_id>.jpg`` for a sample of face check-ins,
 
-and the truth under ``<out>/_truth/camera_*.csv``. Same seed, same files (bytes and mtimes).
+and the truth under ``<out>_truth/camera_*.csv`` (beside the landing folder). Same seed, same
+files (bytes and mtimes).
 
 Planted: each tamper state as a short episode (covered, dark, out_of_focus, moved, frozen),
 outages during sessions (coverage gaps, W02), far fewer faces on video than check-ins (W03),
@@ -22,8 +23,9 @@ same person on a later day).
 
 Camera clocks and uploads: the tamper session's camera uploads its frames as a backlog a
 week after capture (normal: analysed like any other), and that camera also sends frames with
-implausible capture times that are analysed, kept and flagged (``_truth/camera_time_flags.csv``):
-a reset clock (1970), a clock running hours fast, a day before its installation.
+implausible capture times that are analysed, kept and flagged
+(``<out>_truth/camera_time_flags.csv``): a reset clock (1970), a clock running hours fast, a
+day before its installation.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.cameras import sim_frames, sim_photos
 from pipelines.cameras.config import DEFAULT as CAMERA_DEFAULTS
 from pipelines.cameras.layout import SHANGHAI
-from pipelines.cameras.sim_inputs import City, read_city
+from simulator.cameras import frames as sim_frames
+from simulator.cameras import photos as sim_photos
+from simulator.cameras.inputs import City, read_city
+from simulator.truth import truth_dir
 
 SESSIONS_PER_SCALE = {"tiny": 2, "small": 8, "city": 24}
 PHOTOS_PER_SCALE = {"tiny": 24, "small": 60, "city": 90}  # at most 100: one LFW face each
@@ -80,7 +84,7 @@ def _clean(out: Path) -> None:
     for sub in ("frames", "photos", "heartbeats"):
         if (out / sub).is_dir():
             shutil.rmtree(out / sub)
-    for p in (out / "_truth").glob("camera_*"):
+    for p in truth_dir(out).glob("camera_*"):
         p.unlink()
 
 
@@ -159,11 +163,11 @@ def simulate_cameras(
     out: Path, seed: int = 42, scale: str = "small", sample_sessions: int | None = None
 ) -> dict:
     """Write frames, heartbeats and check-in photos for the city under ``out``; returns the
-    summary that is also written to ``_truth/camera_summary.json``."""
+    summary that is also written to ``<out>_truth/camera_summary.json``."""
     out = Path(out)
     city = read_city(out)
     _clean(out)
-    (out / "_truth").mkdir(parents=True, exist_ok=True)
+    truth_dir(out).mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, 0xCA])
     n = SESSIONS_PER_SCALE.get(scale, 8) if sample_sessions is None else sample_sessions
     chosen = _sample(_candidates(city, seed), n, rng, scale == "tiny")
@@ -224,7 +228,7 @@ def simulate_cameras(
     photo_rows, reuse_rows, bad_photos = _photos(out, rng, seed, city, scale)
     bad_rows += bad_photos
 
-    t = out / "_truth"
+    t = truth_dir(out)
     _csv(t / "camera_frames.csv",
          ["source_path", "camera_id", "captured_at", "session_id", "state", "n_faces",
           "n_people", "role"], sorted(frame_rows))  # fmt: skip

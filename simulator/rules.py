@@ -11,8 +11,8 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.simulator.deliveries import Delivery, late_days
-from pipelines.simulator.world import World
+from simulator.deliveries import Delivery, late_days
+from simulator.world import World
 
 COLUMNS = ("rule_code", "district_code", "institution_id", "class_id", "session_id",
            "enrolment_id", "detail")  # fmt: skip

@@ -20,6 +20,7 @@ from pipelines.district_feeds.conform import PROBLEMS
 from pipelines.district_feeds.ingest import typed_delivery
 from pipelines.district_feeds.landing import discover
 from pipelines.lib.readers import UnreadableFile
+from simulator.truth import truth_dir
 
 FEEDS = ("cameras", "classes", "sessions", "attendance")
 
@@ -64,7 +65,7 @@ def read_city(out: Path) -> City:
 
 
 def _window(out: Path, sessions: pl.DataFrame) -> tuple[dt.date, int]:
-    summary = out / "_truth" / "summary.json"
+    summary = truth_dir(out) / "summary.json"
     if summary.is_file():
         s = json.loads(summary.read_text(encoding="utf-8"))
         return dt.date.fromisoformat(s["start"]), int(s["days"])

@@ -15,10 +15,10 @@ import numpy as np
 import polars as pl
 
 from pipelines.contract import DISTRICT_CODES, DISTRICT_FEEDS
-from pipelines.simulator import claims, fraud, geography, habits, people
-from pipelines.simulator.attendance import class_attendance
-from pipelines.simulator.classes import in_window, make_classes
-from pipelines.simulator.institutions import (
+from simulator import claims, fraud, geography, habits, people
+from simulator.attendance import class_attendance
+from simulator.classes import in_window, make_classes
+from simulator.institutions import (
     Camera,
     Institution,
     Teacher,
@@ -26,10 +26,10 @@ from pipelines.simulator.institutions import (
     add_teacher,
     make_institutions,
 )
-from pipelines.simulator.occupations import OCCUPATIONS
-from pipelines.simulator.scales import Scale, Window
-from pipelines.simulator.schedule import Calendar, Class
-from pipelines.simulator.trainees import Enroller, Enrolment
+from simulator.occupations import OCCUPATIONS
+from simulator.scales import Scale, Window
+from simulator.schedule import Calendar, Class
+from simulator.trainees import Enroller, Enrolment
 
 STAGES = ("master", "classes", "fraud", "enrol", "attend", "claims", "deliver", "defects")
 

@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 
 from pipelines.contract import DISTRICT_FEEDS
-from pipelines.simulator.habits import Habit, habit_of
-from pipelines.simulator.world import World, stream
+from simulator.habits import Habit, habit_of
+from simulator.world import World, stream
 
 # within a file, rows come in the district system's natural order
 ORDER = {

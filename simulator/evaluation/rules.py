@@ -1,8 +1,8 @@
 """Precision and recall of each rule against the simulator's ground truth.
 
-The truth: ``_truth/fraud.csv`` (pipelines/simulator/rules.py: W01, W04, W06-W10, W12, W14-W16
+The truth: ``_truth/fraud.csv`` (simulator/rules.py: W01, W04, W06-W10, W12, W14-W16
 on the delivered tabular data, the catalogue's default thresholds) and the camera truth
-(pipelines/cameras/simulate.py: ``camera_sessions.csv`` for W02/W03, ``camera_photo_reuse.csv``
+(simulator/cameras/simulate.py: ``camera_sessions.csv`` for W02/W03, ``camera_photo_reuse.csv``
 for W05, ``camera_offline.csv`` + ``camera_faults.csv`` for W11). The detections: the
 ``alert_findings`` mart (one row per detected fact), compared at each rule's own grain
 (``GRAIN``). W02/W03 are compared on the sampled sessions only: the camera simulator renders

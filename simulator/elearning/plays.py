@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from pipelines.elearning.sim_catalogue import Course
+from simulator.elearning.catalogue import Course
 
 # people watch at lunch and in the evening
 _HOUR_W = np.array(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from video_features import synth
+from simulator.cameras import synth
 
 RENDER_EVERY = 6
 WIDTH, HEIGHT = 640, 360

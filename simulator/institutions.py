@@ -9,8 +9,8 @@ import numpy as np
 from stdnum.cn import uscc
 
 from pipelines.contract.legality import is_valid_uscc
-from pipelines.simulator import geography, people
-from pipelines.simulator.occupations import OCCUPATIONS
+from simulator import geography, people
+from simulator.occupations import OCCUPATIONS
 
 BRANDS = (
     # fmt: off

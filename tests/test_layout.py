@@ -1,0 +1,62 @@
+"""The product never imports the simulator: generators and planted truth live in simulator/
+(and benchmarks/ evaluate against it), so what runs in production is only the product."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from pipelines.settings import REPO_ROOT
+
+PRODUCT = ("pipelines", "video_features", "expectations", "apps")
+# the CLI's ``simulate``/``demo`` commands are the one door: they import the simulator lazily
+CLI_DOORS = {Path("pipelines/cli.py")}
+
+
+def _imported_modules(path: Path) -> list[tuple[int, str, bool]]:
+    """(line, module, at top level) of every import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    top = {id(n) for n in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, id(node) in top) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append((node.lineno, node.module, id(node) in top))
+    return found
+
+
+def _product_files() -> list[Path]:
+    return [p for pkg in PRODUCT for p in sorted((REPO_ROOT / pkg).rglob("*.py"))]
+
+
+def test_no_product_module_imports_the_simulator():
+    files = _product_files()
+    assert len(files) > 50  # the walk sees the product, not an empty folder
+    offenders = []
+    for path in files:
+        rel = path.relative_to(REPO_ROOT)
+        for line, module, top in _imported_modules(path):
+            if module.split(".")[0] != "simulator":
+                continue
+            if rel in CLI_DOORS and not top:
+                continue
+            offenders.append(f"{rel}:{line} imports {module}")
+    assert not offenders, "the product must not import the simulator:\n" + "\n".join(offenders)
+
+
+def test_the_product_has_no_generators_and_does_not_know_the_truth_folder():
+    """No simulate/sim_/synth module left inside a product package, and no product module
+    spells the simulator's truth folder."""
+    leftovers = [
+        str(p.relative_to(REPO_ROOT))
+        for p in _product_files()
+        if p.stem in ("simulate", "synth") or p.stem.startswith("sim_")
+    ]
+    assert not leftovers
+    spelled = [
+        str(p.relative_to(REPO_ROOT))
+        for p in _product_files()
+        if "_truth" in p.read_text(encoding="utf-8").replace("_truth(", "")
+    ]
+    assert not spelled, f"the product reads the simulator's truth: {spelled}"
