@@ -5,6 +5,7 @@ import dagster as dg
 from expectations import dagster_defs as quality
 from pipelines.alerts import assets as alerts
 from pipelines.cameras import assets as cameras
+from pipelines.courseware import assets as courseware
 from pipelines.district_feeds import assets as district_feeds
 from pipelines.elearning import assets as elearning
 from pipelines.reports import dagster_defs as reports
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         *cameras.ASSETS,
         *risk.ASSETS,
         *alerts.ASSETS,
+        *courseware.ASSETS,
     ],
     asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
     jobs=[
@@ -33,6 +35,7 @@ defs = dg.Definitions(
         *cameras.JOBS,
         *risk.JOBS,
         *alerts.JOBS,
+        *courseware.JOBS,
     ],
     sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
     schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES, *risk.SCHEDULES],
