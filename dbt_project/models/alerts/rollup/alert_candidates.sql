@@ -56,17 +56,17 @@ scoped as (
     from expanded
     where institution_id is not null and scope in ('class', 'institution')
     union all
-    -- district: its own (W14, X02) and the roll-up of the rules W01-W17
+    -- district: its own (W14, X02) and the roll-up of the rules W01-W17, O01-O04, D01-D02
     select 'district', district_code, null, null, *
         exclude (district_code, institution_id, class_id)
     from expanded
-    where rule_code like 'W%' or scope = 'district'
+    where regexp_matches(rule_code, '^[WOD][0-9]') or scope = 'district'
     union all
-    -- city: the roll-up of the rules W01-W17
+    -- city: the roll-up of the rules W01-W17, O01-O04, D01-D02
     select 'city', '310000', null, null, *
         exclude (district_code, institution_id, class_id)
     from expanded
-    where rule_code like 'W%'
+    where regexp_matches(rule_code, '^[WOD][0-9]')
 ),
 
 grouped as (

@@ -1,4 +1,4 @@
-{#- 预警明细 Every finding of the rules W01-W17 in one shape: one row per detected
+{#- 预警明细 Every finding of the rules W01-W17, O01-O04 and D01-D02 in one shape: one row per detected
     fact (a class, session, enrolment, claim, camera or delivery), with its evidence in words.
     The alerts are roll-ups of these (alert_candidates); evaluation against the simulator's
     truth reads this grain (pipelines/alerts/evaluate.py). -#}
@@ -10,6 +10,9 @@
     'alert_w11_camera_fault', 'alert_w12_hours_short', 'alert_w13_smoking',
     'alert_w14_late_delivery', 'alert_w15_repeated_claim', 'alert_w16_over_capacity',
     'alert_w17_non_enrolled_checkin',
+    'alert_o01_click_through', 'alert_o02_concurrent_learning', 'alert_o03_proxy_learning',
+    'alert_o04_face_check_failures',
+    'alert_d01_repair_overdue', 'alert_d02_patrol_overdue',
 ] -%}
 {{ config(schema='marts') }}
 

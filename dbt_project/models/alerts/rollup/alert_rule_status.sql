@@ -30,6 +30,8 @@
     'W09': '师资不合规', 'W10': '机构资质异常', 'W11': '视频设备异常', 'W12': '课时不足',
     'W13': '吸烟', 'W14': '数据迟报', 'W15': '重复申领', 'W16': '超员',
     'W17': '非学员打卡',
+    'O01': '刷课', 'O02': '多端同时在线', 'O03': '代学', 'O04': '人脸核验异常',
+    'D01': '维修超时', 'D02': '巡检逾期',
 } -%}
 -- depends_on: {{ ref('stg_alerts__photo_reuse') }}
 
@@ -89,7 +91,10 @@ counts as (
             as people_reason,
         (select count(*) from {{ ref('stg_alerts__camera_offline_intervals') }}) as intervals,
         (select count(*) from classes cross join as_of where end_date <= as_of.as_of_date)
-            as ended_classes
+            as ended_classes,
+        (select count(*) from {{ ref('fct_online_learning') }}) as online_records,
+        (select count(*) from {{ ref('fct_work_orders') }}) as work_orders,
+        (select count(*) from {{ ref('dim_camera') }}) as cameras
 ),
 
 city_checks as (
@@ -122,7 +127,15 @@ city_checks as (
         ('W14', deliveries > 0, '尚无报送登记 no deliveries registered', false),
         ('W15', claims > 0, '尚无补贴申领数据 no subsidy claims delivered', false),
         ('W16', classes > 0, '尚无班级数据 no classes delivered', false),
-        ('W17', punches > 0, '尚无考勤数据 no attendance delivered', false)
+        ('W17', punches > 0, '尚无考勤数据 no attendance delivered', false),
+        ('O01', online_records > 0, '尚无线上学习数据 no online learning delivered', false),
+        ('O02', online_records > 0, '尚无线上学习数据 no online learning delivered', false),
+        ('O03', online_records > 0, '尚无线上学习数据 no online learning delivered', false),
+        ('O04', online_records > 0, '尚无线上学习数据 no online learning delivered', false),
+        ('D01', work_orders > 0 or intervals > 0,
+            '尚无设备工单或摄像机心跳数据 no work orders or camera heartbeats', false),
+        ('D02', work_orders > 0 and cameras > 0,
+            '尚无设备工单或摄像机登记数据 no work orders or camera register', false)
     ) as t (rule_code, ok, reason, not_configured)
 ),
 

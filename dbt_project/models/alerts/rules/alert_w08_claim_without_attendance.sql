@@ -14,7 +14,7 @@ classes as (
     select * from {{ ref('dim_class') }}
 ),
 
-checked_in_hours as (
+hours_by_kind as (
     select
         person_sessions.class_key,
         person_sessions.person_pseudo,
@@ -24,6 +24,18 @@ checked_in_hours as (
         on person_sessions.session_key = sessions.session_key
     where person_sessions.first_check_in is not null
     group by person_sessions.class_key, person_sessions.person_pseudo
+    union all
+    -- a 线上/混合 class's online learning: its credited hours (fct_online_learning)
+    select class_key, person_pseudo, sum(credited_hours)
+    from {{ ref('fct_online_learning') }}
+    where counts_towards_hours and person_pseudo is not null
+    group by class_key, person_pseudo
+),
+
+checked_in_hours as (
+    select class_key, person_pseudo, sum(hours) as hours
+    from hours_by_kind
+    group by class_key, person_pseudo
 ),
 
 measured as (

@@ -23,7 +23,10 @@
 -- depends_on: {{ ref('dim_teacher') }}
 -- depends_on: {{ ref('fct_attendance') }}
 -- depends_on: {{ ref('fct_camera_health_daily') }}
+-- depends_on: {{ ref('fct_camera_history') }}
 -- depends_on: {{ ref('fct_camera_offline_intervals') }}
+-- depends_on: {{ ref('fct_camera_patrols') }}
+-- depends_on: {{ ref('fct_camera_relocations') }}
 -- depends_on: {{ ref('fct_claims') }}
 -- depends_on: {{ ref('fct_deliveries') }}
 -- depends_on: {{ ref('fct_dq_results') }}
@@ -32,18 +35,31 @@
 -- depends_on: {{ ref('fct_elearning_progress') }}
 -- depends_on: {{ ref('fct_enrolments') }}
 -- depends_on: {{ ref('fct_inspections') }}
+-- depends_on: {{ ref('fct_online_learning') }}
 -- depends_on: {{ ref('fct_person_overlaps') }}
 -- depends_on: {{ ref('fct_photo_reuse') }}
 -- depends_on: {{ ref('fct_quarantine') }}
 -- depends_on: {{ ref('fct_session_attendance') }}
 -- depends_on: {{ ref('fct_session_coverage') }}
 -- depends_on: {{ ref('fct_sessions') }}
+-- depends_on: {{ ref('fct_tickets') }}
+-- depends_on: {{ ref('fct_work_orders') }}
+-- depends_on: {{ ref('fct_work_orders_open') }}
+-- depends_on: {{ ref('mart_courseware_catalogue') }}
+-- depends_on: {{ ref('mart_courseware_course_links') }}
+-- depends_on: {{ ref('mart_courseware_duplicates') }}
+-- depends_on: {{ ref('mart_courseware_findings') }}
 -- depends_on: {{ ref('stats_district_occupation_month') }}
 -- depends_on: {{ ref('stats_elearning_courses') }}
 -- depends_on: {{ ref('stats_elearning_logins_daily') }}
 -- depends_on: {{ ref('stats_elearning_notifications_daily') }}
+-- depends_on: {{ ref('stats_online_concurrency') }}
+-- depends_on: {{ ref('stats_online_enrolment_hours') }}
+-- depends_on: {{ ref('stats_patrol_coverage') }}
 -- depends_on: {{ ref('stats_public_courses_by_course') }}
 -- depends_on: {{ ref('stats_public_courses_by_slice') }}
+-- depends_on: {{ ref('stats_repair_times_monthly') }}
+-- depends_on: {{ ref('stats_tickets_weekly') }}
 
 {%- set sources = [] -%}
 {%- set marts = [] -%}

@@ -1,0 +1,19 @@
+-- 巡检覆盖率 per district: installed cameras patrolled within var('d02_patrol_days') days
+with
+
+cameras as (
+    select * from {{ ref('fct_camera_patrols') }}
+    where is_installed
+),
+
+final as (
+    select
+        district_code,
+        count(*) as installed_cameras,
+        count(*) filter (where patrolled_in_window) as patrolled_cameras,
+        round(count(*) filter (where patrolled_in_window) / count(*), 4) as patrol_coverage
+    from cameras
+    group by district_code
+)
+
+select * from final
