@@ -49,6 +49,10 @@
 -- depends_on: {{ ref('mart_courseware_course_links') }}
 -- depends_on: {{ ref('mart_courseware_duplicates') }}
 -- depends_on: {{ ref('mart_courseware_findings') }}
+-- depends_on: {{ ref('mart_courseware_catalogue') }}
+-- depends_on: {{ ref('mart_courseware_course_links') }}
+-- depends_on: {{ ref('mart_courseware_duplicates') }}
+-- depends_on: {{ ref('mart_courseware_findings') }}
 -- depends_on: {{ ref('stats_district_occupation_month') }}
 -- depends_on: {{ ref('stats_elearning_courses') }}
 -- depends_on: {{ ref('stats_elearning_logins_daily') }}
