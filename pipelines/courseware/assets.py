@@ -18,6 +18,8 @@ GROUP = "courseware"
 CATALOGUE = "courseware_catalogue"
 FINDINGS = "courseware_findings"
 LINKS = "courseware_course_links"
+# the contract's place for packages: <landing>/courseware/<file>.zip
+LANDING_FOLDER = "courseware"
 
 _DESCRIPTIONS = {
     CATALOGUE: "课件目录 — One row per file under <landing>/courseware/: SCORM 1.2 / 2004 or "
@@ -70,9 +72,10 @@ def courseware_catalogue(
     """Catalogue the courseware folder (unchanged files keep their rows), its findings and
     the course links. No folder: empty, typed tables (mart_status says no_data)."""
     settings = skillwatch.settings()
+    folder = settings.landing / LANDING_FOLDER
     catalogue_path, findings_path = settings.silver(CATALOGUE), settings.silver(FINDINGS)
     catalogue, findings, read = catalogue_folder(
-        settings.courseware,
+        folder,
         previous=delta_io.read(catalogue_path),
         previous_findings=delta_io.read(findings_path),
         limits=config.limits(),
@@ -81,8 +84,8 @@ def courseware_catalogue(
     delta_io.replace(catalogue_path, catalogue)
     delta_io.replace(findings_path, findings)
     delta_io.replace(settings.silver(LINKS), links)
-    if not settings.courseware.is_dir():
-        context.log.info(f"no courseware folder at {settings.courseware}: empty catalogue")
+    if not folder.is_dir():
+        context.log.info(f"no courseware folder at {folder}: empty catalogue")
     by_status = catalogue.group_by("status").len().sort("status").rows()
     yield dg.MaterializeResult(
         asset_key=silver_key(CATALOGUE),

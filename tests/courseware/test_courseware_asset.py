@@ -29,9 +29,9 @@ def test_catalogue_written_to_delta_and_reruns_read_only_what_changed(settings):
     assert empty.is_empty() and "content_sha256" in empty.columns
     assert delta_io.read(settings.silver(FINDINGS)).is_empty()
 
-    valid_scorm12(settings.courseware / "JX013.zip")
-    aicc_set(settings.courseware / "JX007.zip")
-    zip_bomb(settings.courseware / "big.zip", megabytes=4)
+    valid_scorm12(settings.landing / "courseware" / "JX013.zip")
+    aicc_set(settings.landing / "courseware" / "JX007.zip")
+    zip_bomb(settings.landing / "courseware" / "big.zip", megabytes=4)
     first = _run(settings)
     assert _read_count(first) == 3
     catalogue = delta_io.read(settings.silver(CATALOGUE)).sort("package_file")
