@@ -15,10 +15,16 @@ class FileReason(StrEnum):
     UNREADABLE = "UNREADABLE"  # bytes cannot be decoded / parsed as the format at all
     MIS_ENCODED = "MIS_ENCODED"  # text decodes, but as mojibake (UTF-8 once read as Latin-1)
     HEADER_UNRECOGNISED = "HEADER_UNRECOGNISED"  # no column of the feed found in the header
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"  # over a reading limit (bytes, rows, columns, XLSX size)
+    NOT_FIRST_SHEET = "NOT_FIRST_SHEET"  # XLSX: the first sheet holds no data, another does
+    REFUSED = "REFUSED"  # a link, a special file or a path outside the landing: never read
 
 
 class RowReason(StrEnum):
     RAGGED_ROW = "RAGGED_ROW"  # wrong number of fields (e.g. a truncated last line)
+    # a record the parser cannot split: an unterminated quote, a field over the length limit
+    UNPARSEABLE = "UNPARSEABLE"
+    LOST_DIGITS = "LOST_DIGITS"  # XLSX number of 16+ digits (an ID number typed as a number)
     BAD_JSON = "BAD_JSON"  # a JSON Lines line that is not a JSON object
     MISSING_COLUMN = "MISSING_COLUMN"  # a required column is absent from the whole file
     REQUIRED_MISSING = "REQUIRED_MISSING"  # a required value is blank
@@ -53,6 +59,7 @@ class CheckReason(StrEnum):
     LATE = "LATE"  # delivered more than LATE_AFTER_DAYS after the row's data day
     UNKNOWN_TEACHER = "UNKNOWN_TEACHER"  # a session's teacher is not in the teacher register
     DUPLICATE_FILE = "DUPLICATE_FILE"  # the same bytes were delivered before under another name
+    ENCODING_GUESSED = "ENCODING_GUESSED"  # no BOM, not UTF-8 nor GB18030: the encoding is a guess
 
 
 class Severity(StrEnum):
@@ -77,6 +84,7 @@ SEVERITY: dict[str, Severity] = {
     CheckReason.LATE: Severity.WARNING,
     CheckReason.UNKNOWN_TEACHER: Severity.WARNING,
     CheckReason.DUPLICATE_FILE: Severity.WARNING,
+    CheckReason.ENCODING_GUESSED: Severity.WARNING,
 }
 
 SEVERITY_ZH: dict[str, str] = {
@@ -106,7 +114,12 @@ REASON_ZH: dict[str, str] = {
     "UNREADABLE": "文件无法读取或解析",
     "MIS_ENCODED": "文件编码错误(乱码)",
     "HEADER_UNRECOGNISED": "表头无法识别",
+    "LIMIT_EXCEEDED": "文件超出读取限制(大小、行数、列数或压缩比)",
+    "NOT_FIRST_SHEET": "数据不在第一个工作表(规范只读取第一个工作表)",
+    "REFUSED": "链接文件、特殊文件或落地目录之外的文件,拒绝读取",
     "RAGGED_ROW": "字段数与表头不符(可能文件被截断)",
+    "UNPARSEABLE": "记录无法解析(引号未闭合或字段过长)",
+    "LOST_DIGITS": "长号码以数字格式保存,已丢失位数(应保存为文本)",
     "BAD_JSON": "JSON 行格式错误",
     "MISSING_COLUMN": "缺少必填列",
     "REQUIRED_MISSING": "必填项为空",
@@ -133,4 +146,5 @@ REASON_ZH: dict[str, str] = {
     "LATE": "迟报(数据日期后超过规定天数)",
     "UNKNOWN_TEACHER": "教师不在师资数据中",
     "DUPLICATE_FILE": "重复报送的文件",
+    "ENCODING_GUESSED": "文件编码无法确定,系按推测读取",
 }

@@ -25,6 +25,7 @@ STATUS_ZH = {
     "partial": "部分接收",
     "rejected": "全部隔离",
     "unreadable": "无法读取",
+    "refused": "拒绝读取",
     "duplicate": "重复文件",
 }
 QUARANTINE_HEADERS = [
