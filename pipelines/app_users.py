@@ -48,9 +48,7 @@ class User:
 
 
 def users_path(settings: Settings | None = None) -> Path:
-    if os.environ.get("SKILLWATCH_USERS"):
-        return Path(os.environ["SKILLWATCH_USERS"]).expanduser().resolve()
-    return (settings or get_settings()).warehouse / "users.yaml"
+    return (settings or get_settings()).users_path  # SKILLWATCH_USERS
 
 
 def _load(path: Path) -> dict[str, dict]:

@@ -226,6 +226,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     ),
     "users": ("pipelines.app_users:main_users", "app users: skillwatch users add|list|remove"),
     "app": ("pipelines.app_launch:main_app", "the analysts' app: skillwatch app [--port 8501]"),
+    "settings": (
+        "pipelines.docs.settings_table:main_settings",
+        "every environment variable: skillwatch settings [--write|--check] (the README table)",
+    ),
 }
 
 

@@ -1,18 +1,33 @@
-"""Every path and secret, from environment variables with embedded local defaults.
+"""Every environment variable the product reads, typed and described, in one model.
 
-One place: the Dagster resources, dbt's profiles.yml (through the same variables), the CLI
-and the dashboards all read these. Paths are absolute (relative DuckDB paths made
-dagster-dbt's own tests flaky).
+One place: the Dagster resources, dbt's profiles.yml (through the same variables), the CLI,
+the mail senders and the dashboards all start from a ``Settings``. Paths are absolute
+(relative DuckDB paths made dagster-dbt's own tests flaky). The README's table of variables
+is generated from this model (``skillwatch settings --write``) and a test fails when the
+product reads a variable that is not declared here.
+
+Two families are declared by prefix, because each field of a frozen config dataclass is one
+variable: ``SKILLWATCH_VF_<FIELD>`` (video_features.config.VideoFeatureConfig) and
+``SKILLWATCH_CAM_<FIELD>`` (pipelines.cameras.config.CameraConfig).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+ENV_PREFIX = "SKILLWATCH_"
+# variable prefix -> (the dataclass whose fields it sets, where it is documented)
+FAMILIES: dict[str, tuple[str, str]] = {
+    "SKILLWATCH_VF_": ("video_features.config:VideoFeatureConfig", "video_features/README.md"),
+    "SKILLWATCH_CAM_": ("pipelines.cameras.config:CameraConfig", "pipelines/cameras/config.py"),
+}
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +38,129 @@ _DEV_SECRET = "skillwatch-dev-only-secret-do-not-use-in-production"
 _warned = False
 
 
-@dataclass(frozen=True)
-class Settings:
-    warehouse: Path
-    landing: Path
-    secret: str | None  # SKILLWATCH_SECRET_KEY
+def _abs(value: str | os.PathLike) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+class Settings(BaseSettings):
+    """Arguments, then environment variables, then local defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,  # VAR= in a shell or a unit file means "not set"
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    warehouse: Path = Field(
+        default=REPO_ROOT / "warehouse",
+        description="the lake, archive, DuckDB files, docs, outbox",
+        json_schema_extra={"shown_default": "<repo>/warehouse"},
+    )
+    landing: Path = Field(
+        default=None,  # derived from the warehouse below
+        description="where districts, cameras and the e-learning system deliver",
+        json_schema_extra={"shown_default": "<warehouse>/landing"},
+    )
+    secret: str | None = Field(
+        default=None,
+        validation_alias="SKILLWATCH_SECRET_KEY",
+        description="pseudonym and encryption secret (unset: a dev-only key, with a warning)",
+        json_schema_extra={"shown_default": "dev-only key (warns)"},
+    )
+    duckdb: Path | None = Field(
+        default=None,
+        description="the auditors' published DuckDB file",
+        json_schema_extra={"shown_default": "<warehouse>/skillwatch.duckdb"},
+    )
+    dbt_duckdb: Path | None = Field(
+        default=None,
+        description="dbt's own build database (profiles.yml; set from the warehouse for dbt)",
+        json_schema_extra={"shown_default": "<warehouse>/build/dbt.duckdb"},
+    )
+    dagster_home_dir: Path | None = Field(
+        default=None,
+        validation_alias="DAGSTER_HOME",
+        description="the Dagster instance that keeps the history of `skillwatch run` / `demo` "
+        "(give `dagster dev` the same value)",
+        json_schema_extra={"shown_default": "<warehouse>/dagster_home"},
+    )
+    contacts: Path | None = Field(
+        default=None,
+        description="district contacts for the reports (a sample is written if missing)",
+        json_schema_extra={"shown_default": "<warehouse>/contacts.csv"},
+    )
+    elearning_contacts: Path | None = Field(
+        default=None,
+        description="learners' e-mail and mobile for the e-learning reminders (personal data)",
+        json_schema_extra={"shown_default": "<landing>/_config/elearning_contacts.csv"},
+    )
+    users: Path | None = Field(
+        default=None,
+        description="the app's users and their argon2 password hashes",
+        json_schema_extra={"shown_default": "<warehouse>/users.yaml"},
+    )
+    archive_key: SecretStr | None = Field(
+        default=None,
+        description="root key of the raw-delivery archive's encryption (rotation: the new key)",
+        json_schema_extra={"shown_default": "the secret key"},
+    )
+    archive_key_previous: SecretStr | None = Field(
+        default=None,
+        description="the archive key being rotated out (files under it stay readable)",
+        json_schema_extra={"shown_default": "unset"},
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="the mail server; unset: mails are written to the outbox folder instead",
+        json_schema_extra={"shown_default": "unset → outbox"},
+    )
+    smtp_port: int | None = Field(
+        default=None,
+        description="the mail server's port",
+        json_schema_extra={"shown_default": "465 ssl, 587 starttls, 25 none"},
+    )
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="transport security: starttls, ssl or none"
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP login (none: no login)")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_from: str | None = Field(
+        default=None,
+        description="sender address",
+        json_schema_extra={"shown_default": "skillwatch-noreply@example.gov.cn"},
+    )
+    delta_retention_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="Delta vacuum keeps files unused for less than this (time travel, backups)",
+    )
+    image_retention_days: float = Field(
+        default=400.0,
+        gt=0,
+        description="frames and photos older than this are pruned, unless an open alert cites them",
+    )
+    app_session_minutes: float = Field(
+        default=30.0, gt=0, description="the analysts' app logs a user out after this idle time"
+    )
+    app_cache_s: int = Field(default=60, ge=0, description="seconds the app caches a query result")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _landing_under_the_warehouse(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("landing"):
+            data = {**data, "landing": Path(data.get("warehouse") or REPO_ROOT / "warehouse")}
+            data["landing"] = data["landing"] / "landing"
+        return data
+
+    @field_validator(
+        "warehouse", "landing", "duckdb", "dbt_duckdb", "dagster_home_dir", "contacts",
+        "elearning_contacts", "users", mode="after",
+    )  # fmt: skip
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return None if value is None else _abs(value)
 
     @property
     def secret_key(self) -> bytes:
@@ -52,11 +185,6 @@ class Settings:
     def silver(self, table: str) -> Path:
         """Tables the sources' assets derive (cameras, e-learning, alert inputs)."""
         return self.lake / "silver" / table
-
-    @property
-    def courseware(self) -> Path:
-        """The courseware library as delivered: ``<landing>/courseware/<file>.zip``."""
-        return self.landing / "courseware"
 
     @property
     def quarantine(self) -> Path:
@@ -89,21 +217,39 @@ class Settings:
     def dagster_home(self) -> Path:
         """The persistent Dagster instance: runs of ``skillwatch run`` / ``demo`` are recorded
         here, so ``dagster dev`` started with the same DAGSTER_HOME shows them."""
-        return Path(os.environ.get("DAGSTER_HOME") or self.warehouse / "dagster_home")
+        return self.dagster_home_dir or self.warehouse / "dagster_home"
 
     @property
     def duckdb_path(self) -> Path:
-        return Path(os.environ.get("SKILLWATCH_DUCKDB", self.warehouse / "skillwatch.duckdb"))
+        return self.duckdb or self.warehouse / "skillwatch.duckdb"
+
+    @property
+    def dbt_duckdb_path(self) -> Path:
+        """dbt's own database: the build area, never opened by auditors."""
+        return self.dbt_duckdb or self.warehouse / "build" / "dbt.duckdb"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users or self.warehouse / "users.yaml"
+
+    @property
+    def contacts_path(self) -> Path:
+        return self.contacts or self.warehouse / "contacts.csv"
+
+    @property
+    def elearning_contacts_path(self) -> Path:
+        return self.elearning_contacts or self.landing / "_config" / "elearning_contacts.csv"
 
 
-def _abs(value: str | os.PathLike) -> Path:
-    return Path(value).expanduser().resolve()
+def env_name(name: str) -> str:
+    """The environment variable of a Settings field."""
+    alias = Settings.model_fields[name].validation_alias
+    return alias if isinstance(alias, str) else ENV_PREFIX + name.upper()
 
 
 def get_settings(
     warehouse: str | os.PathLike | None = None, landing: str | os.PathLike | None = None
 ) -> Settings:
     """Settings from arguments, then SKILLWATCH_* variables, then local defaults."""
-    wh = _abs(warehouse or os.environ.get("SKILLWATCH_WAREHOUSE") or REPO_ROOT / "warehouse")
-    land = _abs(landing or os.environ.get("SKILLWATCH_LANDING") or wh / "landing")
-    return Settings(warehouse=wh, landing=land, secret=os.environ.get("SKILLWATCH_SECRET_KEY"))
+    given = {"warehouse": warehouse, "landing": landing}
+    return Settings(**{k: v for k, v in given.items() if v})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,10 +28,7 @@ Send = Callable[[EmailMessage, SmtpConfig], SendOutcome]
 
 
 def contacts_path(settings: Settings) -> Path:
-    value = os.environ.get(CONTACTS_ENV)
-    if value:
-        return Path(value).expanduser().resolve()
-    return settings.landing / "_config" / "elearning_contacts.csv"
+    return settings.elearning_contacts_path  # SKILLWATCH_ELEARNING_CONTACTS
 
 
 def read_contacts(path: Path) -> pl.DataFrame:

@@ -24,7 +24,7 @@ DBT_EXE = Path(sys.executable).with_name("dbt")
 
 def build_db_path(settings: Settings) -> Path:
     """dbt's own database: the build area, never opened by auditors."""
-    return settings.warehouse / "build" / "dbt.duckdb"
+    return settings.dbt_duckdb_path
 
 
 def docs_dir(settings: Settings) -> Path:
