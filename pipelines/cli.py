@@ -226,6 +226,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     ),
     "users": ("pipelines.app_users:main_users", "app users: skillwatch users add|list|remove"),
     "app": ("pipelines.app_launch:main_app", "the analysts' app: skillwatch app [--port 8501]"),
+    "archive": ("pipelines.lib.archive_crypto:main_archive", "raw archive: show REF | rotate"),
+    "backup": ("pipelines.backup:main_backup", "incremental checksummed backup: --to DIR"),
+    "restore": ("pipelines.backup:main_restore", "verified restore: --from DIR"),
+    "retention": ("pipelines.retention:main_retention", "Delta vacuum and image pruning"),
     "settings": (
         "pipelines.docs.settings_table:main_settings",
         "every environment variable: skillwatch settings [--write|--check] (the README table)",
