@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 from rich.console import Console
-from rich.table import Table
+
+from pipelines.lib import table_output
 
 # Before the file is attached: no extension is fetched or loaded behind the user's back.
 CONNECT_CONFIG = {
@@ -56,21 +57,26 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def render(con: duckdb.DuckDBPyConnection, sql: str, console: Console, max_rows: int) -> None:
+def render(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    console: Console,
+    max_rows: int | None,
+    fmt: str = "table",
+) -> None:
     cursor = con.execute(sql)
     if cursor.description is None:
         console.print("ok")
         return
-    table = Table(*[d[0] for d in cursor.description], show_lines=False)
-    rows = cursor.fetchmany(max_rows + 1)
-    for row in rows[:max_rows]:
-        table.add_row(*["NULL" if v is None else str(v) for v in row])
-    console.print(table)
-    more = " (more not shown)" if len(rows) > max_rows else ""
-    console.print(f"{min(len(rows), max_rows)} rows{more}")
+    # the writing (table on a terminal, complete TSV/CSV/JSON rows otherwise) is shared
+    written, more = table_output.write_cursor(cursor, fmt, console, max_rows=max_rows)
+    if fmt == "table":
+        console.print(f"{written} rows" + (" (more not shown: --max-rows)" if more else ""))
+    elif more:
+        print(f"skillwatch sql: stopped at --max-rows {max_rows}", file=sys.stderr)
 
 
-def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows: int) -> int:
+def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows, fmt="table") -> int:
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
     console.print("SkillWatch SQL (read-only). End statements with ';'. \\q to quit.")
@@ -89,7 +95,7 @@ def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows: int) -> int
             continue
         buffer.clear()
         try:
-            render(con, statement, console, max_rows)
+            render(con, statement, console, max_rows, fmt)
         except duckdb.Error as exc:
             console.print(f"[red]{type(exc).__name__}:[/] {exc}")
 
@@ -97,12 +103,23 @@ def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows: int) -> int
 def main_sql(argv: list[str] | None = None) -> int:
     from pipelines.settings import get_settings
 
-    parser = argparse.ArgumentParser(prog="skillwatch sql", description=__doc__)
+    # help for a terminal: the docstring without its RST literal quotes
+    parser = argparse.ArgumentParser(prog="skillwatch sql", description=__doc__.replace("``", ""))
     parser.add_argument("-c", "--command", help="run one SQL statement and exit")
     parser.add_argument("--db", help="the DuckDB file (default: the published one)")
-    parser.add_argument("--max-rows", type=int, default=200)
+    parser.add_argument(
+        "--max-rows", type=int, help="rows shown at most (default: 200 in a table, all piped)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=table_output.FORMATS,
+        help="table on a terminal, tsv when piped (default); csv, json",
+    )
     args = parser.parse_args(argv)
-    console = Console()
+    fmt = table_output.resolve_format(args.format)
+    max_rows = args.max_rows if args.max_rows is not None else (200 if fmt == "table" else None)
+    # messages go to stderr when the rows are data for another program
+    console = Console() if fmt == "table" else Console(stderr=True)
     path = Path(args.db) if args.db else get_settings().duckdb_path
     try:
         con = open_readonly(path)
@@ -111,9 +128,9 @@ def main_sql(argv: list[str] | None = None) -> int:
         return 2
     with con:
         if args.command is None:
-            return repl(con, console, args.max_rows)
+            return repl(con, console, max_rows, fmt)
         try:
-            render(con, args.command, console, args.max_rows)
+            render(con, args.command, console, max_rows, fmt)
         except duckdb.Error as exc:
             console.print(f"[red]{type(exc).__name__}:[/] {exc}")
             return 1
