@@ -182,6 +182,12 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         for path in interface.write(out):
             console.print(f"wrote {path}")
         return 0
+    if args.what == "manual":
+        from pipelines.docs import manual
+
+        for path in manual.write(out):
+            console.print(f"wrote {path}")
+        return 0
     table = Table(title="SkillWatch documents")
     table.add_column("document")
     table.add_column("where")
@@ -192,6 +198,7 @@ def _cmd_docs(args: argparse.Namespace) -> int:
             out / "interface-standard.zh.html",
             "skillwatch docs interface",
         ),
+        ("运维手册 operations manual", out / "operations-manual.zh.html", "skillwatch docs manual"),
         (
             "dbt docs (models, lineage, tests)",
             settings.dbt_docs / "index.html",
@@ -260,9 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
-        "docs", help="where the documents are; 'docs interface' writes the interface standard"
+        "docs",
+        help="where the documents are; 'docs interface' writes the interface standard, "
+        "'docs manual' the operations manual",
     )
-    p.add_argument("what", nargs="?", choices=["interface"])
+    p.add_argument("what", nargs="?", choices=["interface", "manual"])
     p.add_argument("--out")
     p.set_defaults(func=_cmd_docs)
 
