@@ -2,6 +2,10 @@
 
 Routes with ``st.navigation``: without a login only 登录 and the public course player exist;
 after one, the pages of the user's role. Every page reads through ``data.py``.
+
+The pages live in ``views/``, not ``pages/``: Streamlit treats a ``pages/`` folder beside the
+entry script as the old automatic multipage app, where a page's URL runs the page file alone,
+without this script (and its login) — AppTest does exactly that on every rerun.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ if str(REPO) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from apps.streamlit import auth, ui  # noqa: E402
+from apps.streamlit import auth, data, ui  # noqa: E402
 
 st.set_page_config(page_title="SkillWatch 技能培训监管", page_icon="📊", layout="wide")
 
 HERE = Path(__file__).resolve().parent
-PUBLIC = st.Page(HERE / "pages" / "public_player.py", title="公益课程播放", url_path="public")
+PUBLIC = st.Page(HERE / "views" / "public_player.py", title="公益课程播放", url_path="public")
 PAGES = [
     ("overview.py", "总览", "overview"),
     ("alerts.py", "预警", "alerts"),
@@ -40,15 +44,18 @@ if user is None:
     )
 else:
     pages = [
-        st.Page(HERE / "pages" / file, title=title, url_path=url, default=(i == 0))
+        st.Page(HERE / "views" / file, title=title, url_path=url, default=(i == 0))
         for i, (file, title, url) in enumerate(PAGES)
-        if (HERE / "pages" / file).exists()
+        if (HERE / "views" / file).exists()
     ]
+    # who is logged in, and 退出, above every page (AppTest drops sidebar elements written by
+    # the entry script on reruns, so they live in the main area)
+    where = f" · {user.district_code} {data.district_name(user.district_code)}" if (
+        user.district_code) else ""  # fmt: skip
+    who, out = st.columns([6, 1], vertical_alignment="center")
+    who.caption(f"👤 {user.name} · {ui.ROLE_LABELS[user.role]}{where}")
+    if out.button("退出", key="logout"):
+        auth.logout()
+        st.rerun()
     navigation = st.navigation({"分析": pages, "公开": [PUBLIC]})
-    with st.sidebar:
-        where = f" · {user.district_code}" if user.district_code else ""
-        st.markdown(f"**{user.name}** · {ui.ROLE_LABELS[user.role]}{where}")
-        if st.button("退出", key="logout"):
-            auth.logout()
-            st.rerun()
 navigation.run()

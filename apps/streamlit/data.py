@@ -266,8 +266,8 @@ def camera_thumbnails(camera_ids: list[str], limit: int = 8) -> list[tuple[str, 
 # --- data quality ---------------------------------------------------------------------------
 
 DQ_BY_DISTRICT_SQL = """
-select district_code, feed, count(*) as checks, sum(passed::int) as passed,
-       avg(passed::int) as pass_rate, sum(rows_failed) as rows_failed
+select district_code, feed, count(*) as checks, sum(passed::int)::bigint as passed,
+       avg(passed::int) as pass_rate, sum(rows_failed)::bigint as rows_failed
 from fct_dq_results group by all order by district_code, feed
 """
 DQ_TREND_SQL = """
@@ -312,8 +312,8 @@ MEASURES: dict[str, tuple[str, str]] = {
     "enrolments": ("报名人次", "count(*)"),
     "trainees": ("学员人数", "count(distinct e.person_pseudo)"),
     "attended_hours": ("出勤学时", "round(sum(e.attended_hours), 1)"),
-    "completed": ("结业人次", "sum(e.is_completed::int)"),
-    "subsidy_eligible": ("可补贴人次", "sum(e.subsidy_eligible::int)"),
+    "completed": ("结业人次", "sum(e.is_completed::int)::bigint"),
+    "subsidy_eligible": ("可补贴人次", "sum(e.subsidy_eligible::int)::bigint"),
 }
 STATS_BASE = """
 from fct_enrolments e join dim_class c using (class_key)
