@@ -39,3 +39,30 @@ def main_app(argv: list[str] | None = None) -> int:
         print(f"note: {settings.duckdb_path} is not published yet: run skillwatch demo or run")
     print(f"SkillWatch app on http://{args.host}:{args.port}  (warehouse {settings.warehouse})")
     return subprocess.call(streamlit_command(args.host, args.port), env=env)
+
+
+DEMO_USERS = (("demo_city", "city", None), ("demo_district", "district", "310104"))
+
+
+def print_demo_users(settings, console) -> None:
+    """Create the demo's city and district users (once) and say how to open the app; a
+    password is random and printed only when its user is created."""
+    import secrets
+
+    from pipelines.app_users import add_user, list_users, users_path
+
+    path = users_path(settings)
+    existing = {u.name for u in list_users(path)}
+    lines = []
+    for name, role, district in DEMO_USERS:
+        if name in existing:
+            lines.append(f"  {name} ({role}): exists, password as printed when it was created")
+            continue
+        password = secrets.token_urlsafe(9)
+        add_user(path, name, role, password, district)
+        lines.append(f"  {name} ({role}{' ' + district if district else ''}): {password}")
+    console.print(
+        "[bold]Open the analysts' app:[/] .venv/bin/skillwatch app  (then http://127.0.0.1:8501)"
+        ", users (name: password, shown once):"
+    )
+    console.print("\n".join(lines), highlight=False, markup=False)  # passwords are not markup

@@ -168,6 +168,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         "(then http://127.0.0.1:3000)\n"
         "[bold]Documents (interface standard, dbt docs, Data Docs):[/] .venv/bin/skillwatch docs"
     )
+    from pipelines.app_launch import print_demo_users
+
+    print_demo_users(settings, console)
     return code
 
 
