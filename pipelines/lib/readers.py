@@ -5,16 +5,24 @@ records that cannot be split into the header's fields (a truncated last line, a 
 line) flagged with a reason. A file that cannot be read at all raises ``UnreadableFile``
 with a file-level reason.
 
-Encodings are detected, never assumed: a byte-order mark decides; otherwise strict UTF-8,
-then strict GB18030 (a superset of GBK and GB2312), then charset-normalizer's best guess.
+Encodings are detected, never assumed: a byte-order mark decides (and a body that does not
+decode as it says makes the file unreadable); otherwise strict UTF-8, then strict GB18030 (a
+superset of GBK and GB2312), each also with a last character cut off (a truncated upload),
+then charset-normalizer's best guess. Anything but a clean BOM/UTF-8/GB18030 decode is kept
+in ``decode_note``: ingest flags it (ENCODING_GUESSED).
+
+Records are framed without the parser (``record_count``), so one unterminated quote or one
+50 MB field costs that record, not the rest of the file; limits (``file_guard``) are checked
+before anything large is built, and an XLSX is scanned with the standard library before
+calamine sees it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +30,8 @@ import charset_normalizer
 import polars as pl
 
 from pipelines.contract import FORMATS, FileReason, RowReason
+from pipelines.lib import file_guard, record_count
+from pipelines.lib.file_guard import MAX_COLUMNS, MAX_FIELD_CHARS, MAX_ROWS, LimitExceeded
 
 
 class UnreadableFile(Exception):
@@ -38,7 +48,8 @@ class RawRecord:
     row_number: int  # 1-based ordinal of the record in the file (header and blank lines excluded)
     values: dict[str, str | None]
     problem: RowReason | None = None
-    raw_text: str | None = None  # the undecodable line itself (BAD_JSON)
+    raw_text: str | None = None  # the undecodable line itself (BAD_JSON, UNPARSEABLE)
+    where: str = "row"  # what the problem is about: "row", a header, or a kind of failure
 
 
 @dataclass
@@ -51,6 +62,7 @@ class RawTable:
     headers: list[str]
     frame: pl.DataFrame
     broken: list[RawRecord] = field(default_factory=list)
+    decode_note: str | None = None  # the encoding needed a guess or a repair: why
 
     @property
     def rows_read(self) -> int:
@@ -68,16 +80,33 @@ def _looks_mojibake(text: str) -> bool:
     return c1 > 0 and c1 >= len(sample) * 0.005
 
 
-# counted with regexes: a Python loop over characters cost ~9 s on a city-year's 20 k files
-_C1 = re.compile("[\x80-\x9f]")
+# counted with regexes: a Python loop over characters cost ~9 s on a city-year's 20 k files.
+# A C1 character counts only after what a UTF-8 lead or continuation byte becomes in
+# Latin-1: a lone U+0085 inside a JSON string (NEL, valid data) is not mojibake
+_C1 = re.compile("[\u00c2-\u00f4\u0080-\u00bf][\x80-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise_key(value: str) -> str:
+    """A header or key as compared: NFKC (full-width letters and digits are the ASCII ones),
+    zero-width characters and surrounding spaces removed."""
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", value)).strip()
+
+
 def _unique_headers(headers: list[str]) -> list[str]:
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFile(
+            FileReason.LIMIT_EXCEEDED, f"{len(headers)} columns (limit {MAX_COLUMNS})"
+        )
     seen: dict[str, int] = {}
     out = []
     for h in headers:
-        h = str(h) if h is not None else ""
+        h = normalise_key(str(h)) if h is not None else ""
+        if h == ROW:  # the record ordinal's own column name
+            h = f"_{h}"
         seen[h] = seen.get(h, 0) + 1
         out.append(h if seen[h] == 1 else f"{h}__{seen[h]}")
     return out
@@ -99,23 +128,56 @@ _BOMS = (
 )
 
 
-def detect_and_decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name)."""
+def _strict(data: bytes, encoding: str) -> tuple[str, str | None] | None:
+    """Strict decode, or strict decode of all but a cut last character (a truncated
+    upload: the note says so); None when neither works."""
+    try:
+        return data.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 3:
+            return None
+    for cut in (1, 2, 3):
+        try:
+            text = data[:-cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, f"{encoding}: last {cut} byte(s) a cut-off character (file truncated?)"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str, str | None]:
+    """(text, encoding name, note): the note says when the decode needed a repair or a guess."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            try:
+                return data.decode(encoding), encoding, None
+            except UnicodeDecodeError as exc:
+                # the BOM decides: a body in another encoding is not guessed at
+                raise UnreadableFile(
+                    FileReason.UNREADABLE,
+                    f"byte-order mark says {encoding} but byte {exc.start} of "
+                    f"{len(data)} is not {encoding} ({exc.reason})",
+                ) from exc
     for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
+        decoded = _strict(data, encoding)
+        if decoded is not None:
+            return decoded[0], encoding, decoded[1]
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise UnreadableFile(FileReason.UNREADABLE, "encoding could not be detected")
     try:
-        return data.decode(best.encoding), best.encoding
+        text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise UnreadableFile(FileReason.UNREADABLE, f"encoding {best.encoding}: {exc}") from exc
+        raise UnreadableFile(
+            FileReason.UNREADABLE, f"encoding guessed as {best.encoding} does not decode"
+        ) from exc
+    return text, best.encoding, f"not UTF-8 nor GB18030: guessed as {best.encoding}"
+
+
+def detect_and_decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name)."""
+    text, encoding, _ = decode(data)
+    return text, encoding
 
 
 def _looks_binary(text: str) -> bool:
@@ -171,6 +233,14 @@ def _read_unquoted_csv(text: str) -> RawTable:
     # a line with no value at all is not a record
     body = body.filter(pl.col("line").str.replace_all(r"[,\s]", "") != "")
     body = body.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if body.height > MAX_ROWS:
+        raise UnreadableFile(FileReason.LIMIT_EXCEEDED, f"{body.height} rows (limit {MAX_ROWS})")
+    too_long = pl.col("line").str.len_chars() > MAX_FIELD_CHARS
+    broken: list[RawRecord] = [
+        _unparseable(ordinal, line, "field_too_long")
+        for line, ordinal in body.filter(too_long).select("line", ROW).iter_rows()
+    ]
+    body = body.filter(~too_long)
     fields = pl.col("line").str.count_matches(",", literal=True) + 1
     exact = body.filter(fields == n)
     frame = (
@@ -184,7 +254,6 @@ def _read_unquoted_csv(text: str) -> RawTable:
     others = body.filter(fields != n)
     extra_good: list[list[str]] = []
     extra_numbers: list[int] = []
-    broken: list[RawRecord] = []
     for line, ordinal in others.select("line", ROW).iter_rows():
         record = _record_fields(line.split(","), n)
         if record is not None and len(record) == n:
@@ -194,15 +263,29 @@ def _read_unquoted_csv(text: str) -> RawTable:
             broken.append(_ragged(headers, record, ordinal))
     if extra_good:
         frame = pl.concat([frame, _frame(headers, extra_good, extra_numbers)]).sort(ROW)
+    broken.sort(key=lambda r: r.row_number)
     return RawTable("csv", None, headers, frame, broken)
 
 
+def _split_record(text: str) -> list[str]:
+    if '"' not in text:
+        return text.split(",")
+    return next(csv.reader([text]))
+
+
 def _read_csv_module(text: str) -> RawTable:
-    rows = csv.reader(io.StringIO(text, newline=""))
-    try:
-        headers = _unique_headers(next(rows))
-    except StopIteration:
+    """Records framed without the parser (``record_count.frame_csv``), then each split into
+    fields: an unterminated quote or an over-long field is one UNPARSEABLE record, kept."""
+    framed = record_count.frame_csv(text)
+    while framed and framed[0].problem is None and record_count.is_blank_csv(framed[0].text):
+        framed.pop(0)  # blank lines before the header
+    if not framed:
         return RawTable("csv", None, [], _frame([], [], []))
+    head = framed[0]
+    if head.problem or len(head.text) > MAX_FIELD_CHARS * 8:
+        raise UnreadableFile(FileReason.UNREADABLE, "CSV header line cannot be split")
+    try:
+        headers = _unique_headers(_split_record(head.text))
     except csv.Error as exc:
         raise UnreadableFile(FileReason.UNREADABLE, f"CSV header: {exc}") from exc
     n = len(headers)
@@ -210,48 +293,75 @@ def _read_csv_module(text: str) -> RawTable:
     numbers: list[int] = []
     broken: list[RawRecord] = []
     ordinal = 0
-    try:
-        for line in rows:
-            fields = _record_fields(line, n)
-            if fields is None:
-                continue
-            ordinal += 1
-            if len(fields) == n:
-                good.append(fields)
-                numbers.append(ordinal)
+    for rec in framed[1:]:
+        problem, fields = rec.problem, None
+        if problem is None:
+            try:
+                fields = _split_record(rec.text)
+            except csv.Error:  # a field over the csv module's limit, a stray line break
+                problem = "field_too_long" if len(rec.text) > MAX_FIELD_CHARS else "csv_error"
             else:
-                broken.append(_ragged(headers, fields, ordinal))
-    except csv.Error as exc:  # e.g. an unterminated quote swallowing the rest of the file
+                if any(len(f) > MAX_FIELD_CHARS for f in fields):
+                    problem = "field_too_long"
+        record = None if problem else _record_fields(fields, n)
+        if problem is None and record is None:
+            continue  # no value at all: not a record
         ordinal += 1
-        broken.append(RawRecord(ordinal, {}, RowReason.RAGGED_ROW, raw_text=str(exc)))
+        if ordinal > MAX_ROWS:
+            raise UnreadableFile(FileReason.LIMIT_EXCEEDED, f"more than {MAX_ROWS} rows")
+        if problem is not None:
+            broken.append(_unparseable(ordinal, rec.text, problem))
+        elif len(record) == n:
+            good.append(record)
+            numbers.append(ordinal)
+        else:
+            broken.append(_ragged(headers, record, ordinal))
     return RawTable("csv", None, headers, _frame(headers, good, numbers), broken)
 
 
+def _unparseable(ordinal: int, text: str, problem: str) -> RawRecord:
+    # the raw text is kept (encrypted in quarantine), cut at the field limit: the whole
+    # file is in the archive, and a 50 MB value has no place in a quarantine row
+    kept = text if len(text) <= MAX_FIELD_CHARS else text[:MAX_FIELD_CHARS]
+    return RawRecord(ordinal, {}, RowReason.UNPARSEABLE, raw_text=kept, where=problem)
+
+
 def read_jsonl_text(text: str) -> RawTable:
+    """JSON Lines split on ``\\n`` only: U+2028/U+2029/U+0085 inside strings are data."""
     headers: dict[str, None] = {}
     good: list[dict[str, str | None]] = []
     numbers: list[int] = []
     broken: list[RawRecord] = []
-    ordinal = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        ordinal += 1
+    lines = record_count.jsonl_lines(text)
+    if len(lines) > MAX_ROWS:
+        raise UnreadableFile(FileReason.LIMIT_EXCEEDED, f"{len(lines)} lines (limit {MAX_ROWS})")
+    for ordinal, line in enumerate(lines, start=1):
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             obj = None
         if not isinstance(obj, dict):
-            broken.append(RawRecord(ordinal, {}, RowReason.BAD_JSON, raw_text=line))
+            broken.append(
+                RawRecord(ordinal, {}, RowReason.BAD_JSON, raw_text=line[:MAX_FIELD_CHARS])
+            )
             continue
         values = {}
         for k, v in obj.items():
-            headers.setdefault(str(k), None)
             values[str(k)] = _json_scalar(v)
+        if any(v is not None and len(v) > MAX_FIELD_CHARS for v in values.values()):
+            broken.append(_unparseable(ordinal, line, "field_too_long"))
+            continue
+        for k in values:
+            headers.setdefault(k, None)
         good.append(values)
         numbers.append(ordinal)
-    names = list(headers)
-    rows = [[rec.get(h) for h in names] for rec in good]
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFile(
+            FileReason.LIMIT_EXCEEDED, f"{len(headers)} distinct keys (limit {MAX_COLUMNS})"
+        )
+    raw_names = list(headers)
+    names = _unique_headers(raw_names)
+    rows = [[rec.get(h) for h in raw_names] for rec in good]
     return RawTable("jsonl", None, names, _frame(names, rows, numbers), broken)
 
 
@@ -267,22 +377,85 @@ def _json_scalar(v: object) -> str | None:
     return str(v)
 
 
+def _first_sheet(scan: file_guard.XlsxScan) -> file_guard.SheetScan:
+    """The standard reads the first sheet; a workbook whose data is elsewhere says so."""
+    if not scan.sheets:
+        raise UnreadableFile(FileReason.EMPTY_FILE, "workbook has no sheet")
+    first, others = scan.sheets[0], scan.sheets[1:]
+    if first.data_rows == 0:
+        elsewhere = [(i, s) for i, s in enumerate(others, start=2) if s.data_rows]
+        if elsewhere:
+            i, sheet = elsewhere[0]
+            raise UnreadableFile(
+                FileReason.NOT_FIRST_SHEET,
+                f"the first of {len(scan.sheets)} sheets holds no data rows; sheet {i} holds "
+                f"{sheet.data_rows}: the standard reads the first sheet only",
+            )
+        if not first.rows:
+            raise UnreadableFile(FileReason.EMPTY_FILE, "the first sheet is empty")
+    return first
+
+
 def read_xlsx_bytes(data: bytes) -> RawTable:
+    """The first sheet, every value as text. Scanned first (``file_guard.scan_xlsx``): the
+    scan's non-blank rows are the row count, and must be the rows calamine returns."""
     import fastexcel  # calamine: ~50x faster than openpyxl on the many small daily files
 
     try:
-        sheet = fastexcel.read_excel(data).load_sheet(0, dtypes="string")
-        frame = sheet.to_polars()
+        sheet_scan = _first_sheet(file_guard.scan_xlsx(data))
+    except LimitExceeded as exc:
+        raise UnreadableFile(exc.reason, exc.detail) from exc
+    try:
+        # no header row: the header is the first non-blank row, found here, not by calamine
+        sheet = fastexcel.read_excel(data).load_sheet(0, header_row=None, dtypes="string")
+        raw = sheet.to_polars()
     except Exception as exc:  # fastexcel raises its own error types for broken zips/sheets
-        raise UnreadableFile(FileReason.UNREADABLE, f"XLSX: {exc}") from exc
-    headers = _unique_headers([str(h) for h in frame.columns])
-    frame.columns = headers
-    blank = pl.all_horizontal(
-        [pl.col(h).is_null() | (pl.col(h).str.strip_chars() == "") for h in headers]
+        raise UnreadableFile(FileReason.UNREADABLE, f"XLSX: {type(exc).__name__}") from exc
+    cols = raw.columns
+    if cols:
+        blank = pl.all_horizontal(
+            [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cols]
+        )
+        kept = raw.with_row_index("__i").filter(~blank)
+    else:
+        kept = pl.DataFrame({"__i": []}, schema={"__i": pl.UInt32})
+    if kept.height != len(sheet_scan.rows):
+        raise UnreadableFile(
+            FileReason.UNREADABLE,
+            f"XLSX parser returned {max(kept.height - 1, 0)} rows, the sheet holds "
+            f"{sheet_scan.data_rows}",
+        )
+    header_values = kept.row(0)[1:] if kept.height else ()
+    headers = _unique_headers(
+        [
+            v if v is not None and v.strip() else f"__UNNAMED__{i}"
+            for i, v in enumerate(header_values)
+        ]
     )
-    frame = frame.filter(~blank) if headers else frame
-    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
-    return RawTable("xlsx", None, headers, frame)
+    body = kept.slice(1).drop("__i")
+    body.columns = headers
+    ordinals = list(range(1, body.height + 1))
+    # XLSX row number of each ordinal: the scan's rows after the header, in order
+    sheet_rows = sheet_scan.rows[1:]
+    lost = [k for k, r in enumerate(sheet_rows) if r in sheet_scan.lost_digits]
+    broken: list[RawRecord] = []
+    if lost:
+        col0 = sheet_scan.min_col
+        for k in lost:
+            values = dict(zip(headers, body.row(k), strict=True))
+            letters = sheet_scan.lost_digits[sheet_rows[k]]
+            where = "+".join(
+                headers[file_guard._col_number(c.encode()) - col0]
+                if 0 <= file_guard._col_number(c.encode()) - col0 < len(headers)
+                else c
+                for c in letters
+            )
+            broken.append(RawRecord(k + 1, values, RowReason.LOST_DIGITS, where=where))
+        keep = [k for k in range(body.height) if k not in set(lost)]
+        body = body[keep] if keep else body.clear()
+        ordinals = [k + 1 for k in keep]
+    frame = body.with_columns(pl.Series(ROW, ordinals, dtype=pl.Int64))
+    return RawTable("xlsx", None, headers, frame, broken)
 
 
 def read_delivery(path: Path, data: bytes | None = None) -> RawTable:
@@ -291,11 +464,16 @@ def read_delivery(path: Path, data: bytes | None = None) -> RawTable:
     if fmt is None:
         raise UnreadableFile(FileReason.UNKNOWN_FORMAT, f"extension {path.suffix!r}")
     data = path.read_bytes() if data is None else data
+    if len(data) > file_guard.MAX_FILE_BYTES:
+        raise UnreadableFile(
+            FileReason.LIMIT_EXCEEDED,
+            f"{len(data)} bytes (limit {file_guard.MAX_FILE_BYTES})",
+        )
     if not data.strip():
         raise UnreadableFile(FileReason.EMPTY_FILE, "file has no content")
     if fmt == "xlsx":
         return read_xlsx_bytes(data)
-    text, encoding = detect_and_decode(data)
+    text, encoding, note = decode(data)
     if _looks_binary(text):
         raise UnreadableFile(FileReason.UNREADABLE, f"binary content (decoded as {encoding})")
     if _looks_mojibake(text):
@@ -305,4 +483,5 @@ def read_delivery(path: Path, data: bytes | None = None) -> RawTable:
         )
     table = read_jsonl_text(text) if fmt == "jsonl" else read_csv_text(text)
     table.encoding = encoding
+    table.decode_note = note
     return table

@@ -1,0 +1,299 @@
+"""Reading limits, and the XLSX checks made before any native parser sees the bytes.
+
+calamine (behind fastexcel) is native code: a 5 KB workbook whose only cells are A2 and
+XFD1048576 makes it allocate the dense range, 512 GiB, and the process aborts — nothing in
+Python can catch that. So an XLSX is first read here with the standard library only: zip
+entries' sizes and compression ratios (streamed, never trusting the declared size), the
+workbook's sheet order, and each sheet's cells — the actual extent, the rows that hold a
+value (the parser-independent row count) and the numbers too long to be exact. Only a
+workbook within every limit reaches calamine.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from pipelines.contract import FileReason
+
+# --- limits: one place; a file over any of them is registered LIMIT_EXCEEDED and kept ----
+# the largest real delivery is a city-year attendance export (~1.5 M rows, ~150 MB)
+MAX_FILE_BYTES = 512 * 2**20
+MAX_ROWS = 3_000_000
+# the widest feed has ~25 columns; thousands means a broken or hostile file
+MAX_COLUMNS = 1_000
+# a field longer than this is not a value of any feed (the csv module's own default limit):
+# its record is quarantined UNPARSEABLE, the rest of the file goes on
+MAX_FIELD_CHARS = 131_072
+# XLSX: the dense cell range calamine allocates (rows x columns of the used extent)
+MAX_XLSX_CELLS = 30_000_000
+MAX_XLSX_UNCOMPRESSED = 2 * 2**30  # all zip entries together, as actually inflated
+MAX_ZIP_ENTRIES = 10_000
+# sheet XML compresses 10-30x; a zip bomb thousands of times. Checked above 1 MiB only
+MAX_ZIP_RATIO = 250
+_RATIO_FROM = 2**20
+# numbers with this many integer digits cannot be exact in a float64 (Excel keeps 15
+# significant digits): an 18-digit ID number typed as a number has already lost digits
+LOST_DIGITS_FROM = 1e15
+
+
+class LimitExceeded(Exception):
+    """A reading limit, with a reason for the register (never file content)."""
+
+    def __init__(self, reason: FileReason, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class SheetScan:
+    name: str
+    rows: list[int] = field(default_factory=list)  # 1-based rows holding a non-blank value
+    min_col: int = 0
+    max_col: int = 0
+    # row -> column letters of numeric cells too long to be exact
+    lost_digits: dict[int, list[str]] = field(default_factory=dict)
+    # the range a parser builds: every cell holding a value element, blank or not, and the
+    # sheet's declared <dimension> (calamine reserves it up front)
+    extent_cells: int = 0
+    declared_cells: int = 0
+
+    @property
+    def data_rows(self) -> int:
+        """Rows after the header (the first non-blank row)."""
+        return max(len(self.rows) - 1, 0)
+
+
+@dataclass
+class XlsxScan:
+    sheets: list[SheetScan]
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """An entry's bytes, inflated in chunks against what is left of the budget: a zip's
+    declared sizes can lie."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise LimitExceeded(
+                    FileReason.LIMIT_EXCEEDED,
+                    f"XLSX inflates beyond {MAX_XLSX_UNCOMPRESSED // 2**20} MiB",
+                )
+            if info.compress_size and len(out) > _RATIO_FROM:
+                ratio = len(out) / info.compress_size
+                if ratio > MAX_ZIP_RATIO:
+                    raise LimitExceeded(
+                        FileReason.LIMIT_EXCEEDED,
+                        f"XLSX part compressed more than {MAX_ZIP_RATIO}:1 (a zip bomb)",
+                    )
+    return bytes(out)
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
+_REF = re.compile(rb"([A-Z]{1,3})?(\d+)?")
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return dict(_ATTR.findall(raw))
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _blank_shared_strings(xml: bytes) -> set[int]:
+    blank = set()
+    for i, m in enumerate(_SI.finditer(xml)):
+        body = m.group(1) or b""
+        if not b"".join(_TEXT.findall(body)).strip():
+            blank.add(i)
+    return blank
+
+
+def scan_sheet(name: str, xml: bytes, blank_strings: set[int]) -> SheetScan:
+    """A sheet's non-blank rows, used extent and too-long numbers, from its XML alone."""
+    scan = SheetScan(name)
+    scan.declared_cells = _declared_cells(xml)
+    row_no = 0
+    min_col = max_col = 0
+    lo_row = hi_row = lo_col = hi_col = 0  # any cell with a value element
+    for rm in _ROW.finditer(xml):
+        r = _attrs(rm.group(1)).get(b"r")
+        row_no = int(r) if r and r.isdigit() else row_no + 1
+        body = rm.group(2)
+        if not body:
+            continue
+        col_no = 0
+        has_value = False
+        for cm in _CELL.finditer(body):
+            attrs = _attrs(cm.group(1))
+            ref = attrs.get(b"r")
+            if ref:
+                letters = _REF.match(ref).group(1)
+                col_no = _col_number(letters) if letters else col_no + 1
+            else:
+                col_no += 1
+            inner = cm.group(2)
+            if not inner:
+                continue
+            lo_row = row_no if not lo_row else min(lo_row, row_no)
+            hi_row = max(hi_row, row_no)
+            lo_col = col_no if not lo_col else min(lo_col, col_no)
+            hi_col = max(hi_col, col_no)
+            kind = attrs.get(b"t", b"n")
+            if kind == b"inlineStr":
+                value = b"".join(_TEXT.findall(inner))
+                blank = not value.strip()
+            else:
+                vm = _VALUE.search(inner)
+                if vm is None:
+                    continue
+                value = vm.group(1)
+                if kind == b"s":
+                    blank = not value.strip().isdigit() or int(value) in blank_strings
+                elif kind in (b"str", b"e"):
+                    blank = not value.strip()
+                else:
+                    blank = not value.strip()
+                    if kind == b"n" and not blank and _too_long(value):
+                        scan.lost_digits.setdefault(row_no, []).append(_letters(col_no))
+            if blank:
+                continue
+            has_value = True
+            min_col = col_no if not min_col else min(min_col, col_no)
+            max_col = max(max_col, col_no)
+        if has_value:
+            scan.rows.append(row_no)
+    scan.rows.sort()
+    scan.min_col, scan.max_col = min_col, max_col
+    if hi_row:
+        scan.extent_cells = (hi_row - lo_row + 1) * (hi_col - lo_col + 1)
+    return scan
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
+
+
+def _declared_cells(xml: bytes) -> int:
+    m = _DIMENSION.search(xml, 0, 4096)
+    if not m or b":" not in m.group(1):
+        return 0
+    a, b = (_REF.match(p.strip()).groups() for p in m.group(1).split(b":", 1))
+    if not all((*a, *b)):
+        return 0
+    rows = abs(int(b[1]) - int(a[1])) + 1
+    cols = abs(_col_number(b[0]) - _col_number(a[0])) + 1
+    return rows * cols
+
+
+def _too_long(value: bytes) -> bool:
+    try:
+        return abs(float(value)) >= LOST_DIGITS_FROM
+    except ValueError:
+        return False
+
+
+def _sheet_parts(zf: zipfile.ZipFile, read) -> list[tuple[str, str]]:
+    """(sheet name, zip part) in the workbook's order: the order Excel shows the tabs in,
+    which is what "the first sheet" means."""
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        raise LimitExceeded(FileReason.UNREADABLE, "XLSX without xl/workbook.xml")
+    workbook = read("xl/workbook.xml")
+    rels = {}
+    if "xl/_rels/workbook.xml.rels" in names:
+        for m in _REL.finditer(read("xl/_rels/workbook.xml.rels")):
+            a = _attrs(m.group(1))
+            target = a.get(b"Target", b"").decode("utf-8", "replace")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            rels[a.get(b"Id", b"")] = target
+    out = []
+    for m in _SHEET.finditer(workbook):
+        a = _attrs(m.group(1))
+        name = a.get(b"name", b"").decode("utf-8", "replace")
+        rid = next((v for k, v in a.items() if k.endswith(b":id")), b"")
+        part = rels.get(rid, "")
+        out.append((name, part if part in names else ""))
+    return out
+
+
+def scan_xlsx(data: bytes) -> XlsxScan:
+    """Every sheet of a workbook scanned within the limits; raises LimitExceeded (or
+    UNREADABLE through it) with a reason."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise LimitExceeded(FileReason.UNREADABLE, f"XLSX is not a zip package ({exc})") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise LimitExceeded(FileReason.LIMIT_EXCEEDED, f"{len(infos)} zip entries")
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_XLSX_UNCOMPRESSED:
+            raise LimitExceeded(
+                FileReason.LIMIT_EXCEEDED, f"XLSX declares {declared // 2**20} MiB uncompressed"
+            )
+        budget = [MAX_XLSX_UNCOMPRESSED]
+        by_name = {i.filename: i for i in infos}
+
+        def read(name: str) -> bytes:
+            return _read_entry(zf, by_name[name], budget)
+
+        try:
+            parts = _sheet_parts(zf, read)
+            blank = (
+                _blank_shared_strings(read("xl/sharedStrings.xml"))
+                if "xl/sharedStrings.xml" in by_name
+                else set()
+            )
+            sheets = []
+            for name, part in parts:
+                scan = scan_sheet(name, read(part), blank) if part else SheetScan(name)
+                _check_sheet(scan)
+                sheets.append(scan)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+            raise LimitExceeded(FileReason.UNREADABLE, f"XLSX zip: {type(exc).__name__}") from exc
+    return XlsxScan(sheets)
+
+
+def _check_sheet(scan: SheetScan) -> None:
+    if scan.max_col - scan.min_col + 1 > MAX_COLUMNS and scan.rows:
+        raise LimitExceeded(
+            FileReason.LIMIT_EXCEEDED,
+            f"sheet {scan.name!r} spans {scan.max_col - scan.min_col + 1} columns "
+            f"(limit {MAX_COLUMNS})",
+        )
+    if len(scan.rows) > MAX_ROWS:
+        raise LimitExceeded(
+            FileReason.LIMIT_EXCEEDED, f"sheet {scan.name!r} holds {len(scan.rows)} rows"
+        )
+    for what, cells in (("spans", scan.extent_cells), ("declares", scan.declared_cells)):
+        if cells > MAX_XLSX_CELLS:
+            raise LimitExceeded(
+                FileReason.LIMIT_EXCEEDED,
+                f"sheet {scan.name!r} {what} a range of {cells} cells (limit {MAX_XLSX_CELLS})",
+            )
