@@ -218,6 +218,11 @@ def rule_models() -> dict[str, dict]:
     return found
 
 
+def _cell(text: object) -> str:
+    """Free text inside a Markdown table cell: one line, its pipes escaped."""
+    return " ".join(str(text).split()).replace("\\|", "|").replace("|", "\\|")
+
+
 def _value(value: object) -> str:
     if isinstance(value, list):
         return "、".join(map(str, value))
@@ -244,7 +249,7 @@ def _rules_section() -> list[str]:
         thresholds = "; ".join(
             f"`{v}` = {_value(variables[v][0])}" for v in model.get("vars", []) if v in variables
         )
-        desc = model.get("description", "").replace("|", "/")
+        desc = _cell(model.get("description", ""))
         out.append(
             f"| {code} | {names.get(code, '')} | `{model.get('model', '(未建模型)')}` "
             f"| {thresholds} | {desc} |"
@@ -276,7 +281,7 @@ def _rules_section() -> list[str]:
             used_by[v].append(code)
     for name, (value, comment) in variables.items():
         rules = "、".join(sorted(used_by.get(name, [])))
-        out.append(f"| `{name}` | {_value(value)} | {rules} | {comment.replace('|', '/')} |")
+        out.append(f"| `{name}` | {_value(value)} | {rules} | {_cell(comment)} |")
     out += [
         "",
         "### 继续教育规则(Python 默认值,`pipelines/elearning/config.py`)",
@@ -430,7 +435,7 @@ def _graph_section() -> list[str]:
         "| 作业 | 说明 |",
         "|---|---|",
         *[
-            f"| `{job.name}` | {' '.join((job.description or '').split())} |"
+            f"| `{job.name}` | {_cell(job.description or '')} |"
             for job in sorted(repo.get_all_jobs(), key=lambda j: j.name)
             if not job.name.startswith("__")
         ],
@@ -447,7 +452,7 @@ def _graph_section() -> list[str]:
         *[
             f"| `{s.name}` | {s.minimum_interval_seconds or 30} "
             f"| {'、'.join(j.name for j in s.jobs) if s.has_jobs else ''} "
-            f"| {' '.join((s.description or '').split())} |"
+            f"| {_cell(s.description or '')} |"
             for s in sorted(repo.sensor_defs, key=lambda s: s.name)
         ],
         "",
@@ -491,7 +496,7 @@ def _settings_section() -> list[str]:
         "",
         "| 变量 | 类型 | 默认值 | 用途 |",
         "|---|---|---|---|",
-        *[f"| `{v}` | {t} | {d} | {w.replace('|', '/')} |" for v, t, d, w in rows],
+        *[f"| `{v}` | {t} | {_cell(d)} | {_cell(w)} |" for v, t, d, w in rows],
         "",
     ]
     extra = [v for v in dbt_env_vars() if v not in declared]
@@ -541,7 +546,7 @@ def _commands_section() -> list[str]:
         "| `skillwatch demo` | 模拟小城市并完整运行一次 |",
         "| `skillwatch docs`、`docs interface`、`docs manual` "
         "| 文档位置;生成数据对接规范;生成本运维手册 |",
-        *[f"| `skillwatch {name}` | {text} |" for name, (_, text) in DELEGATED.items()],
+        *[f"| `skillwatch {name}` | {_cell(text)} |" for name, (_, text) in DELEGATED.items()],
         "",
     ]
 
