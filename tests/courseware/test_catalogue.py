@@ -232,3 +232,29 @@ def test_courses_link_to_packages_by_identifier_file_name_or_title(library):
     unlinked = links.filter(pl.col("link_status") == "package_without_course")
     assert "broken_manifest.zip" in unlinked["package_file"].to_list()
     assert unlinked["course_id"].null_count() == unlinked.height
+
+
+def test_a_package_zipped_with_its_folder_and_an_entity_laden_manifest(tmp_path):
+    folder = tmp_path / "courseware"
+    nested = {
+        f"电工课程/{name}": data
+        for name, data in {
+            "imsmanifest.xml": scorm12_manifest("JX013", "电工实训安全规范", ELECTRICIAN),
+            **scorm12_files(ELECTRICIAN),
+        }.items()
+    }
+    write_zip(folder / "nested.zip", nested)
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<manifest identifier="X"><resources><resource identifier="R" href="&x;"/>'
+        "</resources></manifest>"
+    )
+    write_zip(folder / "xxe.zip", {"imsmanifest.xml": xxe})
+    catalogue, findings, _ = catalogue_folder(folder)
+    row = _row(catalogue, "nested.zip")
+    # files resolve against the manifest's folder: nothing missing, a warning only
+    assert (row["status"], row["sco_count"], row["files_missing"]) == ("ok", 2, 0)
+    assert _codes(findings, "nested.zip") == {"manifest_not_at_root"}
+    bad = _row(catalogue, "xxe.zip")
+    assert (bad["status"], bad["reason"]) == ("defective", "manifest_malformed")
+    assert "DOCTYPE" in findings.filter(pl.col("package_file") == "xxe.zip")["detail"][0]
