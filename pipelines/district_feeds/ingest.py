@@ -28,6 +28,7 @@ from pipelines.contract import (
     ALL_FEEDS,
     LATE_AFTER_DAYS,
     SEVERITY,
+    CheckReason,
     Column,
     Feed,
     FileReason,
@@ -40,6 +41,7 @@ from pipelines.district_feeds.conform import POLARS_TYPES, PROBLEMS, conform
 from pipelines.district_feeds.landing import SHANGHAI, Delivery, discover
 from pipelines.district_feeds.references import DISTRICT, check_references
 from pipelines.lib import archive_crypto, delta_io
+from pipelines.lib.file_guard import MAX_FILE_BYTES
 from pipelines.lib.pii import Cipher, mask, pseudonym
 from pipelines.lib.readers import ROW, RawTable, UnreadableFile, read_delivery
 from pipelines.settings import Settings
@@ -273,6 +275,13 @@ class Ingestor:
             done += 1
             if progress:
                 progress("reading deliveries", done, total)
+            unread = _unread(d)
+            if unread is not None:  # refused, over the size limit or gone: never read
+                if (d.file, unread.sha256) in seen_paths:
+                    summary.skipped_same_bytes += 1
+                    return None
+                summary.files.append(self._register_row(unread, status=_unread_status(d)))
+                return None
             data = d.path.read_bytes()
             loaded = LoadedDelivery(d, _sha256(data), len(data))
             if (d.file, loaded.sha256) in seen_paths:
@@ -326,7 +335,10 @@ class Ingestor:
         if not readable:
             return registers
 
-        typed = self.check(feed, readable)
+        typed, readable, failed = self._check_isolated(feed, readable)
+        registers.extend(self._register_row(f, status="unreadable") for f in failed)
+        if not readable:
+            return registers
 
         # quarantine first, then let the raw records and the typed batch go before the MERGE:
         # a city-year's attendance held three copies at once and peaked over 3 GiB
@@ -353,6 +365,27 @@ class Ingestor:
                 )
             )
         return registers
+
+    def _check_isolated(self, feed: Feed, files: list[LoadedDelivery]):
+        """The batch checked at once; when that fails, file by file, so that the file that
+        breaks typing costs itself alone (registered unreadable) and the others go on."""
+        try:
+            return self.check(feed, files), files, []
+        except Exception:
+            log.exception("checking %s as one batch failed: checking file by file", feed.name)
+        typed, ok, failed = [], [], []
+        for f in files:
+            try:
+                typed.append(self.check(feed, [f]))
+                ok.append(f)
+            except Exception as exc:
+                f.error = UnreadableFile(
+                    FileReason.UNREADABLE, f"checking failed: {type(exc).__name__}"
+                )
+                f.table, f.rows_read = None, 0
+                failed.append(f)
+        frame = pl.concat(typed, how="diagonal_relaxed") if typed else pl.DataFrame()
+        return frame, ok, failed
 
     def check(self, feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
         """Type, protect and check readable files of one feed: every row with its
@@ -404,7 +437,7 @@ class Ingestor:
                         self._quarantine_row(f, row, problems_by_row[row], rec, pii_headers[sha])
                     )
             for rec in f.table.broken:
-                entries = [f"{rec.problem}:row"]
+                entries = [f"{rec.problem}:{rec.where}"]
                 if rec.raw_text is not None:
                     rows.append(
                         self._quarantine_row(f, rec.row_number, entries, None, {}, rec.raw_text)
@@ -493,6 +526,9 @@ class Ingestor:
         reason = f.error.reason.value if f.error else None
         if status == "duplicate":
             detail = f"same bytes as {detail}, already ingested"
+        elif reason is None and table is not None and table.decode_note:
+            # accepted as read, flagged: the encoding needed a guess or a repair
+            reason, detail = str(CheckReason.ENCODING_GUESSED), table.decode_note
         lo, hi, late = days if days else (None, None, 0)
         return {
             "file": d.file,
@@ -526,8 +562,35 @@ def delivery_status(accepted: int, quarantined: int) -> str:
     return "accepted" if quarantined == 0 else "rejected" if accepted == 0 else "partial"
 
 
+def _unread(d: Delivery) -> LoadedDelivery | None:
+    """A delivery that must not be read: refused (a link, a special file, outside the
+    landing), over the size limit (streamed for its digest, kept where it lies) or gone."""
+    if d.refused:
+        error = UnreadableFile(FileReason.REFUSED, d.detail or "refused")
+        return LoadedDelivery(d, d.sha256(), 0, error=error)
+    try:
+        size = d.path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            return None
+        error = UnreadableFile(
+            FileReason.LIMIT_EXCEEDED,
+            f"{size} bytes (limit {MAX_FILE_BYTES}): not read, not archived, left in the landing",
+        )
+        return LoadedDelivery(d, d.sha256(), size, error=error)
+    except OSError as exc:
+        error = UnreadableFile(FileReason.UNREADABLE, f"cannot be opened ({type(exc).__name__})")
+        digest = _sha256(f"unopened:{d.file}:{d.delivered_at}".encode())
+        return LoadedDelivery(d, digest, 0, error=error)
+
+
+def _unread_status(d: Delivery) -> str:
+    return "refused" if d.refused else "unreadable"
+
+
 def read_into(loaded: LoadedDelivery, data: bytes) -> None:
-    """Read the file's records and map its headers; a file-level failure is kept in ``error``."""
+    """Read the file's records and map its headers; a file-level failure is kept in ``error``.
+    Whatever a reader raises stays with this file: no file may crash the run. Details name
+    counts and limits, never the file's content (they are shown to auditors)."""
     feed = ALL_FEEDS[loaded.delivery.feed]
     try:
         table = read_delivery(loaded.delivery.path, data)
@@ -535,12 +598,18 @@ def read_into(loaded: LoadedDelivery, data: bytes) -> None:
         if not mapping and table.rows_read:
             raise UnreadableFile(
                 FileReason.HEADER_UNRECOGNISED,
-                "no column of the feed in header: " + ", ".join(table.headers[:8]),
+                f"none of the {len(table.headers)} header fields is a column of {feed.name}",
             )
         if not table.headers and not table.rows_read:
             raise UnreadableFile(FileReason.EMPTY_FILE, "no header and no rows")
     except UnreadableFile as exc:
         loaded.error = exc
+        return
+    except Exception as exc:  # a reader bug or a parser's own error: this file only
+        log.exception("reading %s failed", loaded.delivery.file)
+        loaded.error = UnreadableFile(
+            FileReason.UNREADABLE, f"reading failed: {type(exc).__name__}"
+        )
         return
     loaded.table, loaded.mapping, loaded.unknown = table, mapping, unknown
     loaded.rows_read = table.rows_read
@@ -575,7 +644,7 @@ def strings_frame(feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
         schema_overrides={"src_delivered_at": pl.Datetime("us")},
     )
     columns = [
-        pl.col(c) if c in batch.columns else pl.lit(None, pl.String).alias(c)
+        _normalised(c, feed) if c in batch.columns else pl.lit(None, pl.String).alias(c)
         for c in feed.column_names
     ]
     return batch.join(lineage, on="__file", how="left", maintain_order="left").select(
@@ -586,6 +655,19 @@ def strings_frame(feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:
         pl.col(ROW).alias("src_row"),
         "src_delivered_at",
     )
+
+
+_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+
+
+def _normalised(name: str, feed: Feed) -> pl.Expr:
+    """Keys and references compared as ``normalise_key`` does: NFKC, zero-width characters
+    and surrounding spaces removed — a key with a zero-width space is the same key."""
+    column = feed.column(name)
+    if not (column.key or column.ref):
+        return pl.col(name)
+    expr = pl.col(name).str.normalize("NFKC").str.replace_all(_ZERO_WIDTH, "").str.strip_chars()
+    return expr.alias(name)
 
 
 def conform_batch(feed: Feed, files: list[LoadedDelivery]) -> pl.DataFrame:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,8 +34,15 @@ class Delivery:
     feed: str
     delivered_at: dt.datetime  # file modification time, Asia/Shanghai local (naive)
     problem: FileReason | None = None  # a folder-level reason the file cannot be a feed
+    detail: str | None = None  # why, for the register (a path fact, never file content)
+
+    @property
+    def refused(self) -> bool:
+        return self.problem == FileReason.REFUSED
 
     def sha256(self) -> str:
+        if self.refused:  # never opened: a stable digest of what was refused, not of bytes
+            return hashlib.sha256(f"refused:{self.file}:{self.detail}".encode()).hexdigest()
         digest = hashlib.sha256()
         with self.path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -42,16 +51,39 @@ class Delivery:
 
 
 def _delivered_at(path: Path) -> dt.datetime:
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=SHANGHAI)
+    # lstat: a link's own time; its target is never looked at
+    stamp = dt.datetime.fromtimestamp(path.lstat().st_mtime, tz=SHANGHAI)
     return stamp.replace(tzinfo=None, microsecond=0)
+
+
+def refusal(landing: Path, path: Path) -> str | None:
+    """Why a path under the landing folder must not be read, or None: a symbolic link (a
+    link to /etc/passwd would be archived and shown to auditors), anything that is not a
+    regular file (a FIFO would hang the read), or a path resolving outside the landing."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return "vanished before it could be checked"
+    if stat.S_ISLNK(st.st_mode):
+        return "symbolic link: not followed, never read"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (device, pipe or socket): never read"
+    try:
+        path.resolve(strict=True).relative_to(landing.resolve())
+    except (OSError, ValueError):
+        return "resolves outside the landing folder: never read"
+    return None
 
 
 def _delivery(
     landing: Path, path: Path, district: str, feed: str, problem: FileReason | None
 ) -> Delivery:
     """A found file; one whose folders are right but whose extension is not a format of the
-    standard gets UNKNOWN_FORMAT."""
-    if problem is None and path.suffix.lower() not in FORMATS:
+    standard gets UNKNOWN_FORMAT; a link or a file outside the landing gets REFUSED."""
+    refused = refusal(landing, path)
+    if refused:
+        problem = FileReason.REFUSED
+    elif problem is None and path.suffix.lower() not in FORMATS:
         problem = FileReason.UNKNOWN_FORMAT
     return Delivery(
         path=path,
@@ -60,12 +92,20 @@ def _delivery(
         feed=feed,
         delivered_at=_delivered_at(path),
         problem=problem,
+        detail=refused,
     )
 
 
-def _skip(name: str) -> bool:
-    # '_config' (inputs handed over beside the feeds) and dot-files are not deliveries
-    return name.startswith(("_", "."))
+def _entries(folder: Path) -> list[Path]:
+    """Every entry under ``folder`` that is not a directory, symbolic links (to files or to
+    folders) included and not followed: a linked folder is one refused entry."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        links = [d for d in dirnames if (base / d).is_symlink()]
+        dirnames[:] = [d for d in dirnames if d not in links]
+        out.extend(base / name for name in (*filenames, *links))
+    return sorted(out)
 
 
 def discover(landing: Path) -> list[Delivery]:
@@ -82,15 +122,14 @@ def discover(landing: Path) -> list[Delivery]:
         return found
     found.extend(_discover_city_level(landing))
     for district_dir in sorted(landing.iterdir()):
-        if not district_dir.is_dir() or _skip(district_dir.name):
-            continue
         if not _DISTRICT_LIKE.match(district_dir.name):
             continue
         district = district_dir.name
-        for path in sorted(district_dir.rglob("*")):
+        if district_dir.is_symlink() or not district_dir.is_dir():
+            found.append(_delivery(landing, district_dir, district, "", None))
+            continue
+        for path in _entries(district_dir):
             rel_parts = path.relative_to(district_dir).parts
-            if not path.is_file() or any(_skip(p) for p in rel_parts):
-                continue
             feed = rel_parts[0] if len(rel_parts) > 1 else ""
             problem = None
             if district not in DISTRICT_CODES:
@@ -124,12 +163,14 @@ def _discover_under(
     found: list[Delivery] = []
     if not root.is_dir():
         return found
-    folders = [root] if whole_root else [root / f for f in by_folder if (root / f).is_dir()]
-    paths = sorted(p for folder in folders for p in folder.rglob("*"))
-    for path in paths:
+    if whole_root and root.is_symlink():
+        return [_delivery(landing, root, CITY_CODE, "", FileReason.UNKNOWN_FEED)]
+    folders = [root] if whole_root else [root / f for f in by_folder if (root / f).exists()]
+    paths = []
+    for folder in folders:
+        paths.extend([folder] if folder.is_symlink() or not folder.is_dir() else _entries(folder))
+    for path in sorted(paths):
         rel_parts = path.relative_to(root).parts
-        if not path.is_file() or any(_skip(p) for p in rel_parts):
-            continue
         feed = by_folder.get(rel_parts[0], "") if len(rel_parts) == depth else ""
         problem = None if feed else FileReason.UNKNOWN_FEED
         found.append(_delivery(landing, path, CITY_CODE, feed, problem))
