@@ -323,7 +323,10 @@ def restore(settings, source: Path, manifest_name: str | None = None) -> Restore
 def main_backup(argv: list[str]) -> int:
     from pipelines.settings import get_settings
 
-    parser = argparse.ArgumentParser(prog="skillwatch backup", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="skillwatch backup",
+        description="Incremental, checksummed backup of the lake, archive, images and state.",
+    )
     parser.add_argument("--to", required=True, help="backup folder (created; reused next time)")
     parser.add_argument("--warehouse")
     args = parser.parse_args(argv)
