@@ -38,7 +38,12 @@ defs = dg.Definitions(
         *courseware.JOBS,
     ],
     sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
-    schedules=[district_feeds.daily_ingest_schedule, *warehouse.SCHEDULES, *risk.SCHEDULES],
+    schedules=[
+        district_feeds.daily_ingest_schedule,
+        *warehouse.SCHEDULES,
+        *risk.SCHEDULES,
+        *courseware.SCHEDULES,
+    ],
     resources={
         "skillwatch": SkillWatchResource(),
         **quality.RESOURCES,

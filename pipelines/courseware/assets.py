@@ -107,5 +107,12 @@ courseware_job = dg.define_asset_job(
     "courseware", selection=dg.AssetSelection.assets(courseware_catalogue)
 )
 
+# after the daily ingest (03:30, which brings the e-learning courses the links need) and
+# before the warehouse build (04:30), so the marts see the night's packages
+courseware_daily_schedule = dg.ScheduleDefinition(
+    job=courseware_job, cron_schedule="0 4 * * *", execution_timezone="Asia/Shanghai"
+)
+
 ASSETS = [courseware_catalogue]
 JOBS = [courseware_job]
+SCHEDULES = [courseware_daily_schedule]
