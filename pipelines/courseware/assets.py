@@ -43,14 +43,16 @@ class CoursewareConfig(dg.Config):
     max_ratio: float = Field(
         DEFAULT_LIMITS.max_ratio, description="an entry compressed beyond this ratio is a bomb"
     )
+    ratio_min_bytes: int = Field(
+        DEFAULT_LIMITS.ratio_min_bytes, description="smaller entries are not judged by ratio"
+    )
     max_entries: int = Field(DEFAULT_LIMITS.max_entries, description="entries per package")
+    max_manifest_bytes: int = Field(
+        DEFAULT_LIMITS.max_manifest_bytes, description="a larger manifest is malformed"
+    )
 
     def limits(self) -> Limits:
-        return Limits(
-            max_uncompressed_bytes=self.max_uncompressed_bytes,
-            max_ratio=self.max_ratio,
-            max_entries=self.max_entries,
-        )
+        return Limits(**self.model_dump())
 
 
 @dg.multi_asset(

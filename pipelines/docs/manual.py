@@ -149,6 +149,7 @@ def _contract_section() -> list[str]:
 def _courseware_section() -> list[str]:
     from pipelines.courseware.assets import LANDING_FOLDER
     from pipelines.courseware.catalogue import FINDINGS, SEVERITY_ZH
+    from pipelines.courseware.zipsafe import DEFAULT_LIMITS
 
     return [
         "### 课件包(`courseware`)",
@@ -161,6 +162,15 @@ def _courseware_section() -> list[str]:
         *[f"| `{code}` | {SEVERITY_ZH[sev]} | {zh} |" for code, (sev, zh) in FINDINGS.items()],
         "",
         "拒收:文件不被读取,目录中保留其记录与原因;缺陷:可读但清单有误或缺文件;警告:仅提示。",
+        "",
+        "读取上限(`pipelines/courseware/zipsafe.py`,Dagster 运行配置 `CoursewareConfig` 可覆盖):",
+        "",
+        "| 参数 | 当前值 |",
+        "|---|---|",
+        *[
+            f"| `{f.name}` | {getattr(DEFAULT_LIMITS, f.name)} |"
+            for f in dataclasses.fields(DEFAULT_LIMITS)
+        ],
         "",
     ]
 
