@@ -27,8 +27,9 @@ MAX_COLUMNS = 1_000
 # a field longer than this is not a value of any feed (the csv module's own default limit):
 # its record is quarantined UNPARSEABLE, the rest of the file goes on
 MAX_FIELD_CHARS = 131_072
-# XLSX: the dense cell range calamine allocates (rows x columns of the used extent)
-MAX_XLSX_CELLS = 30_000_000
+# XLSX: the dense cell range calamine allocates (rows x columns of the used extent, ~32
+# bytes a cell: 10 M cells ~ 320 MB); a year of one district's attendance is ~5 M cells
+MAX_XLSX_CELLS = 10_000_000
 MAX_XLSX_UNCOMPRESSED = 2 * 2**30  # all zip entries together, as actually inflated
 MAX_ZIP_ENTRIES = 10_000
 # sheet XML compresses 10-30x; a zip bomb thousands of times. Checked above 1 MiB only
