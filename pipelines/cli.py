@@ -36,9 +36,12 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
     """Materialise the code location's assets in-process (what `dagster dev` would run)."""
     import dagster as dg
 
+    from pipelines.settings import get_settings
+    from pipelines.warehouse.project import ensure_manifest
+
+    ensure_manifest(get_settings(warehouse or None, landing or None))  # before the import
     from pipelines.definitions import defs
     from pipelines.resources import SkillWatchResource
-    from pipelines.settings import get_settings
 
     resources = {
         **(defs.resources or {}),
@@ -240,6 +243,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "backup": ("pipelines.backup:main_backup", "incremental checksummed backup: --to DIR"),
     "restore": ("pipelines.backup:main_restore", "verified restore: --from DIR"),
     "retention": ("pipelines.retention:main_retention", "Delta vacuum and image pruning"),
+    "prepare": (
+        "pipelines.warehouse.project:main_prepare",
+        "write the dbt seeds from the contract and parse the dbt project (setup runs it)",
+    ),
     "settings": (
         "pipelines.docs.settings_table:main_settings",
         "every environment variable: skillwatch settings [--write|--check] (the README table)",

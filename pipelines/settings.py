@@ -131,6 +131,15 @@ class Settings(BaseSettings):
         description="sender address",
         json_schema_extra={"shown_default": "skillwatch-noreply@example.gov.cn"},
     )
+    operators_email: str | None = Field(
+        default=None,
+        description="the operators' address, mailed when a run fails (unset: only a warning)",
+    )
+    freshness_hours: float = Field(
+        default=30.0,
+        gt=0,
+        description="a source that delivered nothing for longer than this is flagged stale",
+    )
     delta_retention_days: float = Field(
         default=30.0,
         gt=0,

@@ -17,3 +17,6 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m uv pip install --quiet --python .venv/bin/python --no-deps -e .
   rm -f .venv/.installed-* && touch "$stamp"
 fi
+# the explicit preparation step (importing the code location never does it): the contract
+# seeds and the dbt manifest, parsed only when a project file is newer than it
+.venv/bin/skillwatch prepare >/dev/null

@@ -60,3 +60,38 @@ def test_the_product_has_no_generators_and_does_not_know_the_truth_folder():
         if "_truth" in p.read_text(encoding="utf-8").replace("_truth(", "")
     ]
     assert not spelled, f"the product reads the simulator's truth: {spelled}"
+
+
+_IMPORT_PROBE = """
+import json
+from pipelines.warehouse import project, seeds
+
+calls = []
+# a stale manifest and seeds that would change: what made the old import parse and write
+project._project_mtime = lambda: float("inf")
+project.run_dbt = lambda args, *a, **k: calls.append(["dbt", *args])
+seeds.write_seeds = lambda *a, **k: calls.append(["write_seeds"]) or []
+import pipelines.definitions  # noqa: E402,F401
+
+print(json.dumps(calls))
+"""
+
+
+def test_importing_the_code_location_parses_nothing_and_writes_no_seeds():
+    """Importing pipelines.definitions has no side effects: the manifest and the seeds are
+    prepared by `skillwatch prepare`, not by whoever imports the module (in a fresh
+    interpreter, with a manifest that looks stale)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PROBE],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

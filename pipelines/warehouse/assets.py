@@ -18,15 +18,15 @@ from pipelines.warehouse.project import (
     DBT_PROJECT_DIR,
     build_db_path,
     dbt_env,
-    ensure_manifest,
     environ,
+    require_manifest,
 )
 from pipelines.warehouse.publish import Publication, publish
-from pipelines.warehouse.seeds import write_seeds
 
-# Parse once per process, under a file lock (not dagster-dbt's prepare_if_dev: that runs
+# Importing parses nothing and writes nothing: `skillwatch prepare` (setup, `skillwatch run`,
+# the test session) prepares the manifest (not dagster-dbt's prepare_if_dev: that runs
 # `dbt parse` without SKILLWATCH_WAREHOUSE, which profiles.yml requires).
-ensure_manifest()
+require_manifest()
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 GROUP_PREFIX = "warehouse"
@@ -64,7 +64,7 @@ def skillwatch_dbt_assets(
 ):
     """dbt build (seeds, models, tests) over the bronze lake of the configured warehouse."""
     settings = skillwatch.settings()
-    write_seeds()  # the contract may have changed since the last parse
+    # the seeds are the committed CSVs (skillwatch prepare writes them from the contract)
     build_db_path(settings).parent.mkdir(parents=True, exist_ok=True)
     with environ(dbt_env(settings)):
         invocation = dbt.cli(["build"], context=context)

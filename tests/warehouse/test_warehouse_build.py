@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
 from pipelines.lib import delta_io
+from pipelines.settings import REPO_ROOT
 from pipelines.warehouse.project import build_db_path, docs_dir
 from pipelines.warehouse.seeds import SEED_DIR, seed_texts
 from simulator.truth import truth_dir
@@ -22,9 +25,21 @@ def test_pipeline_run_succeeds_with_every_dbt_test_green(built):
     assert failed == []
 
 
+def _committed(path: Path) -> str:
+    """The file as committed (HEAD): test fixtures may rewrite the working copy with
+    write_seeds(), which would make this check pass whatever was committed."""
+    rel = path.relative_to(REPO_ROOT).as_posix()
+    git = ["git", "-C", str(REPO_ROOT), "show", f"HEAD:{rel}"]
+    done = subprocess.run(git, capture_output=True, encoding="utf-8", check=False)
+    if done.returncode != 0:  # not a git checkout (a copy, an sdist): the file on disk
+        return path.read_text(encoding="utf-8")
+    return done.stdout
+
+
 def test_committed_seeds_equal_the_contract():
-    for name, text in seed_texts().items():
-        assert (SEED_DIR / name).read_text(encoding="utf-8") == text, name
+    """A contract change must come with its seeds (`skillwatch prepare` writes them)."""
+    stale = [n for n, text in seed_texts().items() if _committed(SEED_DIR / n) != text]
+    assert not stale, f"run `skillwatch prepare` and commit: {stale}"
 
 
 def test_every_staging_model_is_downstream_of_its_bronze_asset():
