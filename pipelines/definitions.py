@@ -3,6 +3,7 @@
 import dagster as dg
 
 from expectations import dagster_defs as quality
+from pipelines import operations
 from pipelines.alerts import assets as alerts
 from pipelines.cameras import assets as cameras
 from pipelines.courseware import assets as courseware
@@ -25,7 +26,11 @@ defs = dg.Definitions(
         *alerts.ASSETS,
         *courseware.ASSETS,
     ],
-    asset_checks=[*quality.ASSET_CHECKS, *reports.ASSET_CHECKS],
+    asset_checks=[
+        *quality.ASSET_CHECKS,
+        *reports.ASSET_CHECKS,
+        operations.build_freshness_check(),
+    ],
     jobs=[
         district_feeds.ingest_job,
         *quality.JOBS,
@@ -37,7 +42,7 @@ defs = dg.Definitions(
         *alerts.JOBS,
         *courseware.JOBS,
     ],
-    sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS],
+    sensors=[district_feeds.new_deliveries_sensor, *cameras.SENSORS, *operations.SENSORS],
     schedules=[
         district_feeds.daily_ingest_schedule,
         *warehouse.SCHEDULES,

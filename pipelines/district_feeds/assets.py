@@ -7,6 +7,7 @@ from pipelines.asset_keys import bronze_key
 from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.ingest import REGISTER_SCHEMA, Ingestor
 from pipelines.district_feeds.landing import discover
+from pipelines.operations import retry_transient
 from pipelines.resources import SkillWatchResource
 
 GROUP = "district_feeds"
@@ -54,7 +55,10 @@ def district_feeds_bronze(context: dg.AssetExecutionContext, skillwatch: SkillWa
             context.log.info(f"{step}: {done}/{total}")
             last["step"] = step
 
-    summary = Ingestor(settings, run_id=context.run.run_id[:12]).run(progress=progress)
+    # a Delta commit conflict or a held lock is retried (backoff); any other error is not
+    summary = retry_transient(
+        context, lambda: Ingestor(settings, run_id=context.run.run_id[:12]).run(progress=progress)
+    )
     files = pl.DataFrame(summary.files, schema=REGISTER_SCHEMA) if summary.files else pl.DataFrame()
     for name in ALL_FEEDS:
         mine = files.filter(pl.col("feed") == name) if not files.is_empty() else files

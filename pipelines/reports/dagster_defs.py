@@ -9,6 +9,7 @@ import polars as pl
 
 from expectations.dagster_defs import DQ_RESULTS
 from pipelines.lib import delta_io
+from pipelines.operations import TRANSIENT_RETRY, raise_if_unsent
 from pipelines.reports.contacts import contacts_path, write_sample_contacts
 from pipelines.reports.district_reports import latest_run_id, send_district_reports
 from pipelines.reports.smtp import SmtpConfig
@@ -26,6 +27,7 @@ DISTRICT_REPORTS = dg.AssetKey(["reports", "district_dq_emails"])
     kinds={"email", "delta"},
     description="Each district's data-quality report for the run (Chinese HTML + XLSX of "
     "its quarantined rows, masked), sent once per district and run; log in lake/report_log.",
+    retry_policy=TRANSIENT_RETRY,  # an SMTP server down: the retry sends what is unsent
 )
 def district_dq_emails(context: dg.AssetExecutionContext, skillwatch: SkillWatchResource):
     settings = skillwatch.settings()
@@ -40,6 +42,7 @@ def district_dq_emails(context: dg.AssetExecutionContext, skillwatch: SkillWatch
         run_id = latest_run_id(register)  # reporting on its own: the latest ingest run
     smtp = SmtpConfig.from_env()
     written = send_district_reports(settings, run_id=run_id, smtp=smtp)
+    raise_if_unsent(written)
     by_status: dict[str, int] = {}
     for row in written:
         by_status[row["status"]] = by_status.get(row["status"], 0) + 1
