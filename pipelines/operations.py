@@ -273,14 +273,25 @@ def notify_run_failure(
     return Notice(to, False, path, error)
 
 
-def _step_errors(context: dg.RunFailureSensorContext) -> list[str]:
+def notify_failed_result(settings, result) -> Notice | None:
+    """``skillwatch run``'s in-process run failed: no daemon runs the sensor, so tell the
+    operators from here."""
+    if result.success:
+        return None
+    errors = _step_errors(result) or ["a step failed (see the run log)"]
+    return notify_run_failure(settings, result.run_id, "skillwatch run", errors)
+
+
+def _step_errors(context) -> list[str]:
+    """Step errors of a run-failure sensor context or an in-process result."""
     errors = []
     for event in context.get_step_failure_events():
         data = event.step_failure_data
         error = data.error if data else None
         text = error.cause.message if error and error.cause else (error.message if error else "")
         errors.append(f"{event.step_key}: {text}")
-    return errors or [context.failure_event.message or ""]
+    failure = getattr(context, "failure_event", None)
+    return errors or ([failure.message or ""] if failure else [])
 
 
 @dg.run_failure_sensor(

@@ -136,7 +136,7 @@ def test_transient_faults_are_retried_with_backoff_and_others_are_not(monkeypatc
 
 
 def test_unsent_reports_fail_the_step_and_the_retry_policy_retries_it():
-    from pipelines.reports.dagster_defs import district_dq_emails
+    from pipelines.reports.assets import district_dq_emails
 
     assert district_dq_emails.op.retry_policy == ops.TRANSIENT_RETRY
     assert ops.TRANSIENT_RETRY.backoff == dg.Backoff.EXPONENTIAL
@@ -205,3 +205,20 @@ def test_the_run_failure_sensor_mails_the_operators(smtp_env, settings, monkeypa
     (msg,) = inbox.messages
     assert "nightly" in msg["Subject"]
     assert "explode" in msg.get_content() and "the landing disk went away" in msg.get_content()
+
+
+def test_a_failed_cli_run_notifies_the_operators(smtp_env, settings):
+    env, inbox = smtp_env
+
+    @dg.asset
+    def broken():
+        raise OSError("disk full while writing bronze/attendance")
+
+    result = dg.materialize([broken], raise_on_error=False)
+    notice = ops.notify_failed_result(settings, result)
+    assert notice.sent
+    (msg,) = inbox.messages
+    assert "skillwatch run" in msg["Subject"] and "disk full" in msg.get_content()
+    assert (
+        ops.notify_failed_result(settings, dg.materialize([dg.asset(lambda: 1, name="ok")])) is None
+    )
