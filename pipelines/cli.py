@@ -147,6 +147,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         console.print(f"[yellow]skipped (upstream failed):[/] {', '.join(skipped)}")
+    if not result.success:  # in-process: no daemon runs the run-failure sensor
+        importlib.import_module("pipelines.operations").notify_failed_result(settings, result)
     return 0 if result.success else 1
 
 
