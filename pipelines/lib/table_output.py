@@ -115,8 +115,11 @@ def write_rows(
         console = console or Console()
         # a table sent somewhere that is not a terminal (asked for with --format table) is
         # not folded to 80 columns: as wide as its content, up to a generous limit
-        width = None if console.is_terminal else max(console.width, 240)
-        console.print(table, width=width, crop=False, overflow="fold")
+        if console.is_terminal:
+            console.print(table, crop=False)
+        else:
+            wide = Console(file=console.file, width=max(console.width, 240), color_system=None)
+            wide.print(table, crop=False)
         return count
     if fmt == "tsv":
         out.write("\t".join(_tsv_escape(str(c)) for c in columns) + "\n")
