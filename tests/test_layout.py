@@ -95,3 +95,19 @@ def test_importing_the_code_location_parses_nothing_and_writes_no_seeds():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_every_source_hands_the_code_location_its_assets_module():
+    """One naming rule: definitions.py assembles ``<package>.assets`` modules (plus the
+    operations module, which is one file), never dagster_defs/definitions_part."""
+    tree = ast.parse((REPO_ROOT / "pipelines" / "definitions.py").read_text(encoding="utf-8"))
+    handed = {
+        (node.module, alias.name)
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and node.module != "pipelines.resources"
+        for alias in node.names
+    }
+    assert len(handed) >= 9
+    assert {name for _, name in handed} == {"assets", "operations"}
+    for stale in ("dagster_defs.py", "definitions_part.py"):
+        assert not [p for p in _product_files() if p.name == stale]

@@ -135,3 +135,9 @@ def new_deliveries_sensor(context: dg.SensorEvaluationContext, skillwatch: Skill
 daily_ingest_schedule = dg.ScheduleDefinition(
     job=ingest_job, cron_schedule="30 3 * * *", execution_timezone="Asia/Shanghai"
 )
+
+# what district feeds hand pipelines/definitions.py (every package's assets.py: the same names)
+ASSETS = [district_feeds_bronze]
+JOBS = [ingest_job]
+SENSORS = [new_deliveries_sensor]
+SCHEDULES = [daily_ingest_schedule]

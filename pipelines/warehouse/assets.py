@@ -15,6 +15,7 @@ from pipelines.risk.published import publication_step
 from pipelines.settings import Settings
 from pipelines.warehouse.docs import generate_docs
 from pipelines.warehouse.project import (
+    DBT_EXE,
     DBT_PROJECT_DIR,
     build_db_path,
     dbt_env,
@@ -149,3 +150,10 @@ warehouse_job = dg.define_asset_job(
 warehouse_daily_schedule = dg.ScheduleDefinition(
     job=warehouse_job, cron_schedule="30 4 * * *", execution_timezone="Asia/Shanghai"
 )
+
+# what the warehouse hands pipelines/definitions.py (every package's assets.py: the same names)
+ASSETS = [skillwatch_dbt_assets, auditor_duckdb, dbt_docs]
+# the venv's own dbt: `dagster dev` or the CLI may run without the venv on PATH
+RESOURCES = {"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(DBT_EXE))}
+JOBS = [warehouse_job]
+SCHEDULES = [warehouse_daily_schedule]

@@ -7,10 +7,10 @@ import shutil
 import dagster as dg
 import polars as pl
 
-from expectations import dagster_defs as quality
+from expectations import assets as quality
 from pipelines.district_feeds import assets as district_feeds
 from pipelines.lib import delta_io
-from pipelines.reports import dagster_defs as reports
+from pipelines.reports import assets as reports
 from pipelines.reports.report_log import report_log_path
 from pipelines.resources import SkillWatchResource
 from pipelines.settings import get_settings

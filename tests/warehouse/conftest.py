@@ -55,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         from pipelines.district_feeds.assets import district_feeds_bronze
         from pipelines.resources import SkillWatchResource
         from pipelines.risk.assets import risk_scores
-        from pipelines.warehouse.definitions_part import ASSETS, RESOURCES
+        from pipelines.warehouse.assets import ASSETS, RESOURCES
 
         warehouse = root / "warehouse"
         result = dg.materialize(

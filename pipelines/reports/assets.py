@@ -7,7 +7,7 @@ Wire into pipelines/definitions.py: ASSETS, JOBS, RESOURCES.
 import dagster as dg
 import polars as pl
 
-from expectations.dagster_defs import DQ_RESULTS
+from expectations.assets import DQ_RESULTS
 from pipelines.lib import delta_io
 from pipelines.operations import TRANSIENT_RETRY, raise_if_unsent
 from pipelines.reports.contacts import contacts_path, write_sample_contacts
