@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
-import logging
 import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -32,10 +32,17 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_pipeline(warehouse: str | None = None, landing: str | None = None):
-    """Materialise the code location's assets in-process (what `dagster dev` would run)."""
-    import dagster as dg
+def run_pipeline(
+    warehouse: str | None = None,
+    landing: str | None = None,
+    verbose: bool = False,
+    log_path: Path | None = None,
+):
+    """Materialise the code location's assets in-process (what `dagster dev` would run).
 
+    The person sees one progress display and a line per step; every event, dbt's lines and
+    the libraries' logs go to ``log_path`` (default ``<warehouse>/logs/run-<time>.log``)."""
+    from pipelines.lib import run_log
     from pipelines.settings import get_settings
     from pipelines.warehouse.project import ensure_manifest
 
@@ -48,15 +55,13 @@ def run_pipeline(warehouse: str | None = None, landing: str | None = None):
         "skillwatch": SkillWatchResource(warehouse=warehouse or "", landing=landing or ""),
     }
     assets = [*(defs.assets or []), *(defs.asset_checks or [])]
-    # INFO, not DEBUG: a person at a terminal wants progress, not every engine event
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    settings = get_settings(warehouse or None, landing or None)
+    log_path = log_path or run_log.run_log_path(settings.warehouse)
+    screen = Console(file=sys.stdout)  # bound now: during the run stdout is the log file
+    os.environ.setdefault("DBT_USE_COLORS", "false")  # dbt's lines go to a file, not a tty
     # a failing asset does not stop the others that do not need it; the summary names it
-    return dg.materialize(
-        assets,
-        resources=resources,
-        run_config=run_config,
-        raise_on_error=False,
-        instance=persistent_instance(get_settings(warehouse or None, landing or None)),
+    return run_log.execute(
+        assets, resources, persistent_instance(settings), log_path, screen, verbose
     )
 
 
@@ -138,15 +143,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
         # one line on stderr, nothing else: a real fault, not missing data
         print(f"skillwatch run: {why}", file=sys.stderr)
         return 2
-    result = run_pipeline(str(settings.warehouse), str(settings.landing))
+    from pipelines.lib import run_log
+
+    log_path = run_log.run_log_path(settings.warehouse)
+    verbose = getattr(args, "verbose", False)
+    result = run_pipeline(str(settings.warehouse), str(settings.landing), verbose, log_path)
     _print_summary(settings)
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         message = error.cause.message if error and error.cause else (error.message if error else "")
-        console.print(f"[red]failed:[/] {event.step_key}: {message.strip()[:300]}")
+        console.print(f"[red]failed:[/] {escape(event.step_key)}: {escape(message.strip()[:300])}")
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
-        console.print(f"[yellow]skipped (upstream failed):[/] {', '.join(skipped)}")
+        console.print(f"[yellow]skipped (upstream failed):[/] {escape(', '.join(skipped))}")
+    console.print(f"full log: {log_path}", markup=False, highlight=False)
     if not result.success:  # in-process: no daemon runs the run-failure sensor
         importlib.import_module("pipelines.operations").notify_failed_result(settings, result)
     return 0 if result.success else 1
@@ -163,16 +173,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         simulate_city(settings.landing, scale="small", seed=args.seed, progress=True)
     else:
         console.print(f"landing folder {settings.landing} already has deliveries: not simulating")
-    code = _cmd_run(argparse.Namespace(warehouse=None, landing=None))
+    code = _cmd_run(argparse.Namespace(warehouse=None, landing=None, verbose=args.verbose))
     from pipelines.docs import interface
+    from pipelines.lib.run_summary import print_closing_summary
 
     interface.write(settings.docs)
-    console.print(
-        f"\n[bold]The lake:[/] {settings.lake}\n"
-        f"[bold]Open Dagster (this run's history):[/] {dagster_ui_command(settings)}  "
-        "(then http://127.0.0.1:3000)\n"
-        "[bold]Documents (interface standard, dbt docs, Data Docs):[/] .venv/bin/skillwatch docs"
-    )
+    print_closing_summary(settings, console, dagster_ui_command(settings))
     from pipelines.app_launch import print_demo_users
 
     print_demo_users(settings, console)
@@ -257,8 +263,12 @@ DELEGATED: dict[str, tuple[str, str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    parser = argparse.ArgumentParser(prog="skillwatch", description=__doc__)
+    from pipelines.lib.run_log import configure_console
+
+    argv = sys.argv[1:] if argv is None else argv
+    # libraries' INFO (GX, alembic, Dagster's python loggers) only with --verbose
+    configure_console(verbose="--verbose" in argv)
+    parser = argparse.ArgumentParser(prog="skillwatch", description=__doc__.replace("``", ""))
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("simulate", help="write a simulated city's deliveries to a landing folder")
@@ -272,10 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("run", help="ingest the landing folder and build the warehouse")
     p.add_argument("--landing")
     p.add_argument("--warehouse")
+    p.add_argument("--verbose", action="store_true", help="libraries' logs on the terminal too")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("demo", help="simulate a small city (once) and run everything on it")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--verbose", action="store_true", help="libraries' logs on the terminal too")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
@@ -290,7 +302,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, (_, help_text) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
 
-    argv = sys.argv[1:] if argv is None else argv
     # commands with their own option parsing (argparse's REMAINDER rejects options like -c)
     if argv[:1] and argv[0] in DELEGATED:
         module_name, _, function = DELEGATED[argv[0]][0].partition(":")
