@@ -202,10 +202,6 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         for path in manual.write(out):
             console.print(f"wrote {path}")
         return 0
-    table = Table(title="SkillWatch documents")
-    table.add_column("document")
-    table.add_column("where")
-    table.add_column("state")
     entries = [
         (
             "数据对接规范 interface standard",
@@ -214,8 +210,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
         ),
         ("运维手册 operations manual", out / "operations-manual.zh.html", "skillwatch docs manual"),
         (
-            "dbt docs (models, lineage, tests)",
-            settings.dbt_docs / "index.html",
+            "dbt docs (models, lineage, tests; opens offline)",
+            settings.dbt_docs / "static_index.html",
             "built by the dbt_docs asset",
         ),
         (
@@ -224,9 +220,12 @@ def _cmd_docs(args: argparse.Namespace) -> int:
             "built by the dq_results asset",
         ),
     ]
-    for name, path, how in entries:
-        table.add_row(name, str(path), "present" if path.exists() else f"missing: {how}")
-    console.print(table)
+    from pipelines.lib import table_output
+
+    rows = [(n, str(p), "present" if p.exists() else f"missing: {how}") for n, p, how in entries]
+    # whole paths: a table as wide as they need on a terminal, TSV when piped
+    fmt = table_output.resolve_format(args.format)
+    table_output.write_rows(["document", "where", "state"], rows, fmt, console)
     return 0
 
 
@@ -297,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("what", nargs="?", choices=["interface", "manual"])
     p.add_argument("--out")
+    p.add_argument("--format", choices=["table", "tsv", "csv", "json"])
     p.set_defaults(func=_cmd_docs)
 
     for name, (_, help_text) in DELEGATED.items():
