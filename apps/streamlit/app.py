@@ -53,7 +53,7 @@ else:
     where = f" · {user.district_code} {data.district_name(user.district_code)}" if (
         user.district_code) else ""  # fmt: skip
     who, out = st.columns([6, 1], vertical_alignment="center")
-    who.caption(f"👤 {user.name} · {ui.ROLE_LABELS[user.role]}{where}")
+    who.caption(f"用户 {user.name} · {ui.ROLE_LABELS[user.role]}{where}")
     if out.button("退出", key="logout"):
         auth.logout()
         st.rerun()

@@ -167,6 +167,31 @@ def _latest_actions() -> pl.DataFrame:
     )
 
 
+_DISTRICT_IN_ID = re.compile(r"\b([A-Z]{2,4})?(31\d{4})\w*")
+
+
+def redact_other_districts(text: str | None, own: str) -> str | None:
+    """Evidence text for a district user: identifiers and names of other districts replaced.
+
+    A cross-district finding (a trainee checked in at two classes at once, one elsewhere)
+    names the other class, whose id embeds its district's code; the district user learns
+    that there is such a class, not which district or class it is."""
+    if not text:
+        return text
+
+    def swap(match: re.Match) -> str:
+        prefix, code = match.group(1) or "", match.group(2)
+        if code == own or code not in DISTRICTS:
+            return match.group(0)
+        return "外区班级" if prefix else "外区"
+
+    text = _DISTRICT_IN_ID.sub(swap, text)
+    for code, name in DISTRICTS.items():
+        if code != own:
+            text = text.replace(name, "外区")
+    return text
+
+
 def alerts(db: str, key: ScopeKey) -> pl.DataFrame:
     """The scoped published alerts with their current status (latest action wins).
 
@@ -175,6 +200,13 @@ def alerts(db: str, key: ScopeKey) -> pl.DataFrame:
     base = _published_alerts(db, key)
     if base.is_empty():
         return base.with_columns(pl.lit(None, pl.String).alias("status"))
+    if key[0] == "district":
+        own = key[1] or ""
+        base = base.with_columns(
+            pl.col("evidence").map_elements(
+                lambda t: redact_other_districts(t, own), return_dtype=pl.String
+            )
+        )
     merged = base.join(_latest_actions(), on="alert_id", how="left")
     return merged.with_columns(
         pl.coalesce("action_status", "published_status").alias("status")
@@ -419,6 +451,7 @@ def districts_in_scope(db: str, key: ScopeKey) -> pl.DataFrame:
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def institutions_in_scope(db: str, key: ScopeKey) -> pl.DataFrame:
     return _q(
+        db,
         key,
         "select institution_id, institution_name, district_code from dim_institution "
         "order by institution_id",

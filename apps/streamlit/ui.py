@@ -43,6 +43,11 @@ def log(user: User | None, event: str, what: str = "", filters=None, rows=None, 
     )
 
 
+def pick(container, label: str, options, **kwargs):
+    """A multiselect with a Chinese placeholder (Streamlit's default reads 'Choose options')."""
+    return container.multiselect(label, options, placeholder="请选择", **kwargs)
+
+
 def no_data(message: str = "暂无数据。No data yet.") -> None:
     st.info(message)
 

@@ -25,20 +25,26 @@ def _options(column: str) -> list:
 with st.expander("筛选", expanded=True):
     c = st.columns(4)
     filters = {
-        "level": c[0].multiselect("级别", list(data.LEVELS), format_func=data.LEVELS.get),
-        "rule_code": c[1].multiselect("规则", _options("rule_code")),
-        "period": c[2].multiselect("周期", list(data.PERIODS), format_func=data.PERIODS.get),
-        "status": c[3].multiselect(
-            "状态", list(data.STATUSES), default=["new", "acknowledged"],
+        "level": ui.pick(c[0], "级别", list(data.LEVELS), format_func=data.LEVELS.get),
+        "rule_code": ui.pick(c[1], "规则", _options("rule_code")),
+        "period": ui.pick(c[2], "周期", list(data.PERIODS), format_func=data.PERIODS.get),
+        "status": ui.pick(
+            c[3],
+            "状态",
+            list(data.STATUSES),
+            default=["new", "acknowledged"],
             format_func=data.STATUSES.get,
         ),
-    }  # fmt: skip
+    }
     c = st.columns(3)
     if user.role != "district":
-        filters["district_code"] = c[0].multiselect(
-            "区", _options("district_code"), format_func=lambda v: f"{v} {data.district_name(v)}"
+        filters["district_code"] = ui.pick(
+            c[0],
+            "区",
+            _options("district_code"),
+            format_func=lambda v: f"{v} {data.district_name(v)}",
         )
-    filters["institution_id"] = c[1].multiselect("培训机构", _options("institution_id"))
+    filters["institution_id"] = ui.pick(c[1], "培训机构", _options("institution_id"))
     filters["min_risk"] = c[2].slider("最低风险分", 0, 100, 0)
 
 shown = data.filter_alerts(frame, filters)
@@ -66,12 +72,15 @@ st.subheader("预警详情")
 chosen = st.selectbox(
     "选择预警",
     shown["alert_id"].to_list(),
-    format_func=lambda a: (lambda r: f"{r['rule_code']} {data.LEVELS.get(r['level'], '')} "
-                           f"{r['class_id'] or r['institution_id'] or r['district_code']} "
-                           f"{r['period_start']} · {a[:8]}")(
-        shown.row(by_predicate=pl.col("alert_id") == a, named=True)),
+    format_func=lambda a: (
+        lambda r: (
+            f"{r['rule_code']} {data.LEVELS.get(r['level'], '')} "
+            f"{r['class_id'] or r['institution_id'] or r['district_code']} "
+            f"{r['period_start']} · {a[:8]}"
+        )
+    )(shown.row(by_predicate=pl.col("alert_id") == a, named=True)),
     key="alert_choice",
-)  # fmt: skip
+)
 alert = shown.row(by_predicate=pl.col("alert_id") == chosen, named=True)
 st.markdown(
     f"**{alert['rule_code']} {alert['rule_name_zh']}** · 级别 {data.LEVELS.get(alert['level'])}"
@@ -141,9 +150,11 @@ else:
     labels = {"acknowledged": "确认", "resolved": "解决", "dismissed": "忽略"}
     with st.form("alert_action"):
         action = st.radio(
-            "操作", [s for s in labels if s in allowed] or ["—"], horizontal=True,
+            "操作",
+            [s for s in labels if s in allowed] or ["—"],
+            horizontal=True,
             format_func=lambda s: labels.get(s, "无可用操作"),
-        )  # fmt: skip
+        )
         note = st.text_input("备注")
         done = st.form_submit_button("提交", disabled=not allowed)
     if done and action in allowed:

@@ -13,16 +13,18 @@ db = data.db_path()
 
 st.title("查询导出")
 table = st.selectbox(
-    "数据表", list(data.EXPORTABLE), format_func=lambda t: f"{data.EXPORTABLE[t][0]}（{t}）",
+    "数据表",
+    list(data.EXPORTABLE),
+    format_func=lambda t: f"{data.EXPORTABLE[t][0]}（{t}）",
     key="export_table",
-)  # fmt: skip
+)
 columns = data.table_columns(db, key, table)
 c = st.columns(3)
 districts: list[str] = []
 if user.role != "district" and "district_code" in columns:
     options = data.districts_in_scope(db, key)["district_code"].to_list()
-    districts = c[0].multiselect(
-        "区", options, format_func=lambda v: f"{v} {data.district_name(v)}", key="export_d"
+    districts = ui.pick(
+        c[0], "区", options, format_func=lambda v: f"{v} {data.district_name(v)}", key="export_d"
     )
 date_col = data.EXPORTABLE[table][1]
 date_from = date_to = None

@@ -52,31 +52,33 @@ trend = data.monthly_trend(db, key)
 if trend.is_empty():
     ui.no_data()
 else:
-    long = trend.unpivot(index="month", on=["enrolments", "attended_hours", "classes_opened"])
     labels = {"enrolments": "报名人次", "attended_hours": "出勤学时", "classes_opened": "开班数"}
-    long = long.with_columns(long["variable"].replace_strict(labels).alias("指标"))
-    chart = (
-        alt.Chart(long.to_pandas())
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("yearmonth(month):T", title="月份"),
-            y=alt.Y("value:Q", title="数值"),
-            color=alt.Color("指标:N", title="指标"),
-            facet=alt.Facet("指标:N", columns=3, title=None),
+    for col, (measure, label) in zip(st.columns(3), labels.items(), strict=True):
+        col.altair_chart(
+            alt.Chart(trend.to_pandas(), title=label)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("month:T", title="月份", axis=alt.Axis(format="%Y-%m")),
+                y=alt.Y(f"{measure}:Q", title=label),
+                tooltip=[alt.Tooltip("month:T", format="%Y-%m", title="月份"), measure],
+            )
+            .properties(height=200),
+            width="stretch",
         )
-        .resolve_scale(y="independent")
-        .properties(width=260, height=180)
-    )
-    st.altair_chart(chart)
 
 if user.role != "district":
     st.subheader("各区对比")
     districts = data.district_comparison(db, key)
     measure = st.radio(
-        "指标", ["enrolments", "attended_hours", "open_alerts"], horizontal=True,
-        format_func={"enrolments": "报名人次", "attended_hours": "出勤学时",
-                     "open_alerts": "未处理预警"}.get,
-    )  # fmt: skip
+        "指标",
+        ["enrolments", "attended_hours", "open_alerts"],
+        horizontal=True,
+        format_func={
+            "enrolments": "报名人次",
+            "attended_hours": "出勤学时",
+            "open_alerts": "未处理预警",
+        }.get,
+    )
     chart = (
         alt.Chart(districts.to_pandas())
         .mark_bar()
@@ -89,8 +91,15 @@ if user.role != "district":
     )
     st.altair_chart(chart, width="stretch")
     st.dataframe(
-        districts.rename({"district_code": "区代码", "district_name_zh": "区",
-                          "enrolments": "报名人次", "attended_hours": "出勤学时",
-                          "classes_opened": "开班数", "open_alerts": "未处理预警"}),
+        districts.rename(
+            {
+                "district_code": "区代码",
+                "district_name_zh": "区",
+                "enrolments": "报名人次",
+                "attended_hours": "出勤学时",
+                "classes_opened": "开班数",
+                "open_alerts": "未处理预警",
+            }
+        ),
         hide_index=True,
-    )  # fmt: skip
+    )

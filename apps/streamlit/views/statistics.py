@@ -12,14 +12,22 @@ db = data.db_path()
 
 st.title("统计")
 c = st.columns(2)
-dims = c[0].multiselect(
-    "维度", list(data.DIMENSIONS), default=["district", "month"],
-    format_func=lambda d: data.DIMENSIONS[d][0], key="stats_dims",
-)  # fmt: skip
-measures = c[1].multiselect(
-    "指标", list(data.MEASURES), default=["enrolments", "attended_hours"],
-    format_func=lambda m: data.MEASURES[m][0], key="stats_measures",
-)  # fmt: skip
+dims = ui.pick(
+    c[0],
+    "维度",
+    list(data.DIMENSIONS),
+    default=["district", "month"],
+    format_func=lambda d: data.DIMENSIONS[d][0],
+    key="stats_dims",
+)
+measures = ui.pick(
+    c[1],
+    "指标",
+    list(data.MEASURES),
+    default=["enrolments", "attended_hours"],
+    format_func=lambda m: data.MEASURES[m][0],
+    key="stats_measures",
+)
 dims = dims or ["district"]
 measures = measures or ["enrolments"]
 frame = data.statistics(db, key, tuple(dims), tuple(measures))
