@@ -104,9 +104,8 @@ def raise_if_unsent(rows: Iterable[dict], status_key: str = "status") -> None:
 
 
 # --- freshness ----------------------------------------------------------------------------
-def max_age(env: dict[str, str] | None = None) -> dt.timedelta:
-    env = os.environ if env is None else env
-    hours = env.get(FRESHNESS_ENV, "").strip()
+def max_age(settings) -> dt.timedelta:
+    hours = getattr(settings, "freshness_hours", None)
     return dt.timedelta(hours=float(hours)) if hours else DEFAULT_MAX_AGE
 
 
@@ -185,7 +184,7 @@ def _register_key() -> dg.AssetKey:
 def freshness_check_result(settings, now: dt.datetime | None = None) -> dg.AssetCheckResult:
     from pipelines.lib import delta_io
 
-    limit = max_age()
+    limit = max_age(settings)
     fresh = source_freshness(delta_io.read(settings.deliveries), now or _now_local(), limit)
     stale = fresh.filter(pl.col("stale"))
     listed = [
@@ -252,8 +251,10 @@ def notify_run_failure(
     """Mail the operators (None when ``SKILLWATCH_OPERATORS_EMAIL`` is not set)."""
     from pipelines.reports.smtp import DEFAULT_FROM, SmtpConfig, send_with_retry
 
+    to = (
+        env.get(OPERATORS_ENV, "") if env is not None else (settings.operators_email or "")
+    ).strip()
     env = os.environ if env is None else env
-    to = env.get(OPERATORS_ENV, "").strip()
     if not to:
         log.warning("%s is not set: nobody is told that run %s failed", OPERATORS_ENV, run_id)
         return None

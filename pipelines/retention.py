@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -41,11 +40,10 @@ class RetentionPolicy:
     image_retention_days: float = 400.0
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> RetentionPolicy:
-        env = os.environ if env is None else env
+    def from_settings(cls, settings) -> RetentionPolicy:
         return cls(
-            float(env.get("SKILLWATCH_DELTA_RETENTION_DAYS") or cls.delta_retention_days),
-            float(env.get("SKILLWATCH_IMAGE_RETENTION_DAYS") or cls.image_retention_days),
+            float(getattr(settings, "delta_retention_days", cls.delta_retention_days)),
+            float(getattr(settings, "image_retention_days", cls.image_retention_days)),
         )
 
 
@@ -155,7 +153,7 @@ def apply(
 ) -> RetentionSummary:
     from pipelines.cameras import tables
 
-    policy = policy or RetentionPolicy.from_env()
+    policy = policy or RetentionPolicy.from_settings(settings)
     summary = RetentionSummary()
     if settings.lake.is_dir():
         summary.tables_vacuumed, summary.delta_files_removed = vacuum_lake(

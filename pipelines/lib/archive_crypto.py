@@ -52,6 +52,14 @@ class ArchiveError(Exception):
     """A file that cannot be decrypted (unknown key, tampered, wrong content)."""
 
 
+def _secret(value) -> bytes | None:
+    """bytes of a settings secret (pydantic SecretStr or plain text), None when unset."""
+    if value is None:
+        return None
+    text = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    return text.encode() or None
+
+
 def _hkdf(root: bytes, label: bytes) -> bytes:
     return HKDF(SHA256(), 32, salt=_SALT, info=label).derive(root)
 
@@ -87,15 +95,16 @@ class ArchiveKeys:
         return cls(current, _hkdf(secret, _NAME_LABEL), older)
 
     @classmethod
-    def from_settings(cls, settings, env: dict[str, str] | None = None) -> ArchiveKeys:
-        env = os.environ if env is None else env
-        archive_root = env.get("SKILLWATCH_ARCHIVE_KEY", "").encode() or None
+    def from_settings(cls, settings) -> ArchiveKeys:
+        """Keys from the settings: ``SKILLWATCH_ARCHIVE_KEY`` (default: the secret key),
+        ``SKILLWATCH_ARCHIVE_KEY_PREVIOUS`` and, once an archive key is set, the secret key
+        too (files written before the first rotation are under it)."""
+        archive_root = _secret(getattr(settings, "archive_key", None))
         previous = tuple(
-            v.encode()
+            v
             for v in (
-                env.get("SKILLWATCH_ARCHIVE_KEY_PREVIOUS", ""),
-                # before the first rotation, files were encrypted under the secret itself
-                settings.secret_key.decode() if archive_root else "",
+                _secret(getattr(settings, "archive_key_previous", None)),
+                settings.secret_key if archive_root else None,
             )
             if v
         )

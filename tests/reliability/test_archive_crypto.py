@@ -82,6 +82,7 @@ def test_rotation_re_encrypts_without_loss_and_keeps_pseudonyms(copy, monkeypatc
     pseudos = delta_io.read(copy.bronze("attendance"))["id_number_pseudo"].unique().sort()
 
     monkeypatch.setenv("SKILLWATCH_ARCHIVE_KEY", "the-new-archive-root-2027")
+    copy = get_settings(copy.warehouse, copy.landing)  # the settings read the new key
     new = ac.ArchiveKeys.from_settings(copy)
     assert new.current.key_id != old.current.key_id
     summary = ac.rotate(copy.archive, new)

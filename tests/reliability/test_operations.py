@@ -101,9 +101,12 @@ def test_every_district_is_checked_even_one_that_never_delivered():
     assert not fresh.filter(pl.col("source") == "camera")["stale"][0]
 
 
-def test_freshness_window_comes_from_the_environment():
-    assert ops.max_age({}) == ops.DEFAULT_MAX_AGE
-    assert ops.max_age({ops.FRESHNESS_ENV: "12"}) == dt.timedelta(hours=12)
+def test_freshness_window_comes_from_the_settings(monkeypatch, tmp_path):
+    from pipelines.settings import get_settings
+
+    assert ops.max_age(get_settings(tmp_path)) == ops.DEFAULT_MAX_AGE
+    monkeypatch.setenv(ops.FRESHNESS_ENV, "12")
+    assert ops.max_age(get_settings(tmp_path)) == dt.timedelta(hours=12)
 
 
 # --- retries --------------------------------------------------------------------------------
@@ -207,8 +210,11 @@ def test_the_run_failure_sensor_mails_the_operators(smtp_env, settings, monkeypa
     assert "explode" in msg.get_content() and "the landing disk went away" in msg.get_content()
 
 
-def test_a_failed_cli_run_notifies_the_operators(smtp_env, settings):
+def test_a_failed_cli_run_notifies_the_operators(smtp_env, tmp_path):
+    from pipelines.settings import get_settings
+
     env, inbox = smtp_env
+    settings = get_settings(tmp_path / "warehouse")  # the operators' address from the env
 
     @dg.asset
     def broken():
