@@ -44,6 +44,12 @@ class Trend:
             return None
         return self.acceptance_this_week - self.acceptance_previous_week
 
+    @property
+    def checks_passed_change(self) -> float | None:
+        if self.checks_passed_this_week is None or self.checks_passed_previous_week is None:
+            return None
+        return self.checks_passed_this_week - self.checks_passed_previous_week
+
 
 @dataclass
 class DistrictReport:
@@ -55,6 +61,25 @@ class DistrictReport:
     by_feed: pl.DataFrame  # feed, feed_zh, files, rows_read, rows_accepted, rows_quarantined
     quarantine: pl.DataFrame  # the district's quarantined rows of the run (masked values)
     trend: Trend = field(default_factory=Trend)
+    # what a district contact can place: the how-manieth ingest run this is, and the days
+    # its data covers (the run id stays in the message headers for the operators)
+    batch_number: int | None = None
+    data_days: tuple[dt.date, dt.date] | None = None
+
+    @property
+    def batch_label(self) -> str:
+        """'第 3 批 · 数据日期 2026-09-01 至 2026-09-28' (days: of this district's files)."""
+        parts = [f"第 {self.batch_number} 批"] if self.batch_number else []
+        if self.data_days:
+            first, last = self.data_days
+            days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+            parts.append(f"数据日期 {days}")
+        return " · ".join(parts) or "本批次"
+
+    @property
+    def batch_code(self) -> str:
+        """For file names: '第3批' (or the run id when the register does not know the run)."""
+        return f"第{self.batch_number}批" if self.batch_number else self.run_id
 
     @property
     def totals(self) -> dict[str, int]:
@@ -147,6 +172,30 @@ def _trend(register: pl.DataFrame, dq: pl.DataFrame, run_files: pl.DataFrame) ->
     return Trend((start.date(), end.date()), acc, acc_prev, ok, ok_prev)
 
 
+def batch_number(register: pl.DataFrame, run_id: str) -> int | None:
+    """1 for the first ingest run the register records, 2 for the next, ... (the whole
+    city's register: every district counts the same batches)."""
+    if register.is_empty() or "run_id" not in register.columns:
+        return None
+    runs = (
+        register.group_by("run_id")
+        .agg(pl.col("ingested_at").min())
+        .sort("ingested_at", "run_id", nulls_last=True)["run_id"]
+        .to_list()
+    )
+    return runs.index(run_id) + 1 if run_id in runs else None
+
+
+def data_days(files: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """The first and last data day of the files (not their delivery days)."""
+    if files.is_empty() or "data_day_min" not in files.columns:
+        return None
+    first, last = files["data_day_min"].min(), files["data_day_max"].max()
+    if first is None or last is None:
+        return None
+    return first, last
+
+
 def build_district_report(
     district: str,
     run_id: str,
@@ -156,6 +205,7 @@ def build_district_report(
 ) -> DistrictReport:
     """The report of ``district`` for ``run_id`` (frames: the whole register, dq_results and
     quarantine tables; only the district's rows are kept)."""
+    number = batch_number(register, run_id)
     register = register.filter(pl.col("district_code") == district) if register.height else register
     dq = dq.filter(pl.col("district_code") == district) if dq.height else dq
     run_files = (
@@ -215,4 +265,6 @@ def build_district_report(
         by_feed=by_feed,
         quarantine=rows,
         trend=_trend(register, dq, run_files),
+        batch_number=number,
+        data_days=data_days(run_files),
     )

@@ -7,7 +7,7 @@ HTML = """<!DOCTYPE html>
 <title>{{ subject }}</title></head>
 <body style="font-family: 'Microsoft YaHei', 'PingFang SC', sans-serif; color:#222; max-width:860px">
 <h2 style="margin-bottom:4px">{{ r.district_name }}职业技能培训数据质量报告</h2>
-<p style="color:#666; margin-top:0">批次 {{ r.run_id }} · 生成于 {{ generated_at }} · 区代码 {{ r.district_code }}</p>
+<p style="color:#666; margin-top:0">{{ r.batch_label }} · 生成于 {{ generated_at }} · 区代码 {{ r.district_code }}</p>
 
 <p>{{ contact_name }}您好:</p>
 {% if t.files == 0 %}
@@ -43,7 +43,7 @@ HTML = """<!DOCTYPE html>
 <tr><td>数据行接收率</td><td align="right">{{ pct(trend.acceptance_this_week) }}</td>
 <td align="right">{{ pct(trend.acceptance_previous_week) }}</td><td align="right">{{ change(trend.acceptance_change) }}</td></tr>
 <tr><td>检查项通过比例</td><td align="right">{{ pct(trend.checks_passed_this_week) }}</td>
-<td align="right">{{ pct(trend.checks_passed_previous_week) }}</td><td></td></tr>
+<td align="right">{{ pct(trend.checks_passed_previous_week) }}</td><td align="right">{{ change(trend.checks_passed_change) }}</td></tr>
 </table>
 
 <h3>文件清单</h3>

@@ -97,11 +97,11 @@ def bar_chart_svg(report: DistrictReport, width: int = 560) -> str:
 
 
 def subject(report: DistrictReport) -> str:
-    return f"【SkillWatch】{report.district_name}数据质量报告(批次 {report.run_id})"
+    return f"【SkillWatch】{report.district_name}数据质量报告({report.batch_label})"
 
 
 def attachment_name(report: DistrictReport) -> str:
-    return f"数据质量问题明细_{report.district_code}_{report.run_id}.xlsx"
+    return f"数据质量问题明细_{report.district_code}_{report.batch_code}.xlsx"
 
 
 def render_html(report: DistrictReport, contact_name: str, now: dt.datetime) -> str:
@@ -209,7 +209,7 @@ def build_message(
     msg["X-SkillWatch-Run"] = report.run_id
     t = report.totals
     msg.set_content(
-        f"{report.district_name}数据质量报告(批次 {report.run_id}):收到 {t['files']} 个文件、"
+        f"{report.district_name}数据质量报告({report.batch_label}):收到 {t['files']} 个文件、"
         f"{t['rows_read']} 行,接收 {t['rows_accepted']} 行,隔离 {t['rows_quarantined']} 行。"
         f"明细见附件(个人信息已脱敏)。请使用支持 HTML 的邮件客户端查看完整报告。"
     )
