@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SKILLWATCH = REPO / ".venv" / "bin" / "skillwatch"
+SKILLWATCH = [str(REPO / ".venv" / "bin" / "skillwatch")]  # --runner replaces it
 
 
 def _children(pid: int) -> list[int]:
@@ -70,7 +70,7 @@ def start_run(landing: Path, warehouse: Path, log: Path) -> subprocess.Popen:
     env.pop("DAGSTER_HOME", None)
     with log.open("ab") as fh:
         return subprocess.Popen(
-            [str(SKILLWATCH), "run", "--landing", str(landing), "--warehouse", str(warehouse)],
+            [*SKILLWATCH, "run", "--landing", str(landing), "--warehouse", str(warehouse)],
             stdout=fh,
             stderr=subprocess.STDOUT,
             env=env,
@@ -162,7 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="work folder (default: a new temporary one)")
     parser.add_argument("--max-after", type=float, help="latest kill point, s (default: ref)")
+    parser.add_argument(
+        "--runner", help="the command instead of .venv/bin/skillwatch (e.g. 'python my_cli.py')"
+    )
     args = parser.parse_args(argv)
+    if args.runner:
+        global SKILLWATCH
+        SKILLWATCH = args.runner.split()
     rng = random.Random(args.seed)
     out = Path(args.out or tempfile.mkdtemp(prefix="kill_runs_"))
     out.mkdir(parents=True, exist_ok=True)
@@ -170,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     landing = Path(args.landing) if args.landing else out / "landing"
     if not args.landing and not landing.exists():
         subprocess.run(
-            [str(SKILLWATCH), "simulate", "--out", str(landing), "--scale", "tiny", "--seed", "7"],
+            [*SKILLWATCH, "simulate", "--out", str(landing), "--scale", "tiny", "--seed", "7"],
             check=True,
             stdout=subprocess.DEVNULL,
             cwd=REPO,
