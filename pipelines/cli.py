@@ -37,6 +37,7 @@ def run_pipeline(
     landing: str | None = None,
     verbose: bool = False,
     log_path: Path | None = None,
+    run_config: dict | None = None,
 ):
     """Materialise the code location's assets in-process (what `dagster dev` would run).
 
@@ -61,8 +62,9 @@ def run_pipeline(
     os.environ.setdefault("DBT_USE_COLORS", "false")  # dbt's lines go to a file, not a tty
     # a failing asset does not stop the others that do not need it; the summary names it
     return run_log.execute(
-        assets, resources, persistent_instance(settings), log_path, screen, verbose
-    )
+        assets, resources, persistent_instance(settings), log_path, screen, verbose,
+        run_config=run_config,
+    )  # fmt: skip
 
 
 def persistent_instance(settings):
@@ -147,7 +149,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     log_path = run_log.run_log_path(settings.warehouse)
     verbose = getattr(args, "verbose", False)
-    result = run_pipeline(str(settings.warehouse), str(settings.landing), verbose, log_path)
+    result = run_pipeline(
+        str(settings.warehouse), str(settings.landing), verbose, log_path,
+        run_config=getattr(args, "run_config", None),
+    )  # fmt: skip
     _print_summary(settings)
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
@@ -173,7 +178,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         simulate_city(settings.landing, scale="small", seed=args.seed, progress=True)
     else:
         console.print(f"landing folder {settings.landing} already has deliveries: not simulating")
-    code = _cmd_run(argparse.Namespace(warehouse=None, landing=None, verbose=args.verbose))
+    from pipelines.risk.cli import demo_week
+
+    # the spot check draws the data's week (the simulated September), not the calendar's
+    week = demo_week(settings)
+    console.print(f"spot check week: {week} (the data's latest week)")
+    run_config = {"ops": {"risk__spotcheck_draw": {"config": {"week": week}}}}
+    code = _cmd_run(
+        argparse.Namespace(
+            warehouse=None, landing=None, verbose=args.verbose, run_config=run_config
+        )
+    )
     from pipelines.docs import interface
     from pipelines.lib.run_summary import print_closing_summary
 

@@ -293,7 +293,7 @@ def run_log(log_path: Path) -> Iterator:
 
 
 def execute(assets, resources, instance, log_path: Path, screen: Console, verbose=False,
-            job_name: str = "skillwatch_cli_run"):  # fmt: skip
+            job_name: str = "skillwatch_cli_run", run_config: dict | None = None):  # fmt: skip
     """Run the assets in-process as one named job (readable in the Dagster UI, unlike
     materialize()'s __ephemeral_asset_job__) with this module's logging; never raises on
     a failing step (the others that do not need it still run)."""
@@ -306,7 +306,7 @@ def execute(assets, resources, instance, log_path: Path, screen: Console, verbos
         reporter = RunReporter(screen, len(job.graph.nodes), handle, verbose)
         job = job.with_logger_defs({"skillwatch": dagster_logger(reporter)})
         # a logger runs only when the run config names it (else Dagster's coloured console)
-        run_config = {"loggers": {"skillwatch": {}}}
+        run_config = {**(run_config or {}), "loggers": {"skillwatch": {}}}
         with reporter:
             return job.execute_in_process(
                 run_config=run_config, raise_on_error=False, instance=instance
