@@ -392,7 +392,8 @@ class Ingestor:
         quarantining ``problems`` (blocking, pending) and its ``src_warnings``."""
         typed = conform_batch(feed, files)
         typed = self.protector.protect(typed, feed)
-        typed = check_references(feed, typed, self.lookup)
+        if typed.height:  # header-only files: nothing to look up (polars fails on it)
+            typed = check_references(feed, typed, self.lookup)
         return split_problems(typed)
 
     def accept(self, feed: Feed, ok: pl.DataFrame) -> None:
@@ -595,7 +596,7 @@ def read_into(loaded: LoadedDelivery, data: bytes) -> None:
     try:
         table = read_delivery(loaded.delivery.path, data)
         mapping, unknown = map_headers(feed, table.headers)
-        if not mapping and table.rows_read:
+        if not mapping and (table.rows_read or table.headers):
             raise UnreadableFile(
                 FileReason.HEADER_UNRECOGNISED,
                 f"none of the {len(table.headers)} header fields is a column of {feed.name}",
