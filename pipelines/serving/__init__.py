@@ -9,15 +9,26 @@ role scope that every query passes through (:mod:`.scope`), so that a district u
 from pipelines.serving.sandbox import (
     QueryRefused,
     QueryTimeout,
+    check_read_only,
+    execute_read,
     open_sandbox,
     run_select,
 )
-from pipelines.serving.scope import Scope, read_table, scoped_connection, scoped_query
+from pipelines.serving.scope import (
+    Scope,
+    check_scoped_sql,
+    read_table,
+    scoped_connection,
+    scoped_query,
+)
 
 __all__ = [
     "QueryRefused",
     "QueryTimeout",
     "Scope",
+    "check_read_only",
+    "check_scoped_sql",
+    "execute_read",
     "open_sandbox",
     "read_table",
     "run_select",

@@ -22,6 +22,7 @@ import polars as pl
 from pipelines.serving.sandbox import (
     ALIAS,
     DEFAULT_TIMEOUT_S,
+    EXPLAIN_PREFIX,
     QueryRefused,
     check_read_only,
     open_sandbox,
@@ -106,11 +107,12 @@ def check_district_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Refuse what could reach past the district's views: other catalogs and schemas,
     table functions (``query_table('published.main.alerts')``), unparseable input."""
     for statement in check_read_only(con, sql):
+        # EXPLAIN does not serialise: its query (already checked to be one SELECT) does.
+        # DESCRIBE, SHOW and SUMMARIZE serialise as a SHOW_REF around their query, so a
+        # ``summarize published.main.alerts`` meets the same catalog check as a SELECT.
+        statement = EXPLAIN_PREFIX.sub("", statement, count=1)
         ast = json.loads(con.execute("select json_serialize_sql(?)", [statement]).fetchone()[0])
         if ast.get("error"):
-            # DESCRIBE/SHOW/EXPLAIN do not serialise; they only show the scoped views' shape
-            if statement.lstrip().lower().startswith(("describe", "show", "summarize")):
-                continue
             reason = ast.get("error_message")
             raise QueryRefused(f"statement not allowed for a district user: {reason}")
         for node in _walk(ast):
@@ -120,6 +122,9 @@ def check_district_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
                     "schema_name"
                 ) not in ("", "main"):
                     raise QueryRefused("a district user reads only its own district's tables")
+            elif kind == "SHOW_REF" and node.get("table_name", "").startswith("__"):
+                # SHOW ALL TABLES lists every attached catalog, the published file's too
+                raise QueryRefused("a district user lists only its own district's tables")
             elif kind == "TABLE_FUNCTION":
                 function = (node.get("function") or {}).get("function_name", "")
                 if function.lower() not in SAFE_TABLE_FUNCTIONS:
@@ -127,10 +132,13 @@ def check_district_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 
 
 @contextlib.contextmanager
-def scoped_connection(path: str | Path, scope: Scope) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived sandboxed connection in the scope's view of the published file."""
+def scoped_connection(
+    path: str | Path, scope: Scope, **sandbox_options
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived sandboxed connection in the scope's view of the published file
+    (``sandbox_options``: :func:`open_sandbox`'s ``memory_limit`` and ``threads``)."""
     prepare = _district_views(scope.district_code) if scope.is_district else None
-    con = open_sandbox(path, before_lock=prepare)
+    con = open_sandbox(path, before_lock=prepare, **sandbox_options)
     try:
         yield con
     finally:
@@ -148,8 +156,7 @@ def scoped_query(
 ) -> pl.DataFrame:
     """One read query in the scope (district users' SQL is checked against the views)."""
     with scoped_connection(path, scope) as con:
-        if scope.is_district:
-            check_district_sql(con, sql)
+        check_scoped_sql(con, scope, sql)
         return run_select(con, sql, params, timeout_s=timeout_s, max_rows=max_rows)
 
 
@@ -193,3 +200,13 @@ def read_table(
     if limit is not None:
         sql += f" limit {int(limit)}"
     return scoped_query(path, scope, sql, params or None)
+
+
+def check_scoped_sql(con: duckdb.DuckDBPyConnection, scope: Scope, sql: str) -> None:
+    """What every caller running free SQL in a scope checks first: one read statement,
+    and for a district user nothing past its views."""
+    statements = check_read_only(con, sql)
+    if len(statements) != 1:
+        raise QueryRefused("one statement at a time")
+    if scope.is_district:
+        check_district_sql(con, sql)

@@ -1,10 +1,13 @@
 """``skillwatch sql``: read-only SQL on the published auditor file.
 
-The connection cannot reach anything but the file itself: no COPY ... TO, no ATTACH, no
-read_csv('/etc/passwd'), no INSTALL/LOAD (``enable_external_access=false``), and
-``lock_configuration`` stops a session from switching that back on. (Scratch tables in the
-session's own in-memory database are allowed; they vanish with the session.) Read-only
-also means the file is never locked against the publisher, which replaces it by rename.
+The console runs on the serving layer's sandbox (pipelines/serving): the file is attached
+read-only, external access and the configuration are locked before the first statement,
+and only one read statement at a time is run (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of
+a SELECT). ATTACH, DETACH, USE, SET, PRAGMA, COPY, EXPORT, INSTALL/LOAD, CALL, CREATE and
+every write are refused with a reason before DuckDB sees them. A statement runs at most
+--timeout seconds within --memory-limit. Values are printed as plain text, never as markup.
+Read-only also means the file is never locked against the publisher, which replaces it by
+rename.
 """
 
 from __future__ import annotations
@@ -16,45 +19,33 @@ from pathlib import Path
 
 import duckdb
 from rich.console import Console
+from rich.text import Text
 
 from pipelines.lib import table_output
+from pipelines.serving import (
+    QueryRefused,
+    QueryTimeout,
+    Scope,
+    check_scoped_sql,
+    execute_read,
+    open_sandbox,
+    scoped_connection,
+)
+from pipelines.serving.sandbox import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT_S
 
-# Before the file is attached: no extension is fetched or loaded behind the user's back.
-CONNECT_CONFIG = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-    "allow_unsigned_extensions": False,
-}
-# After: no file system, network, ATTACH, COPY, INSTALL/LOAD; then freeze the settings so a
-# session cannot SET them back.
-LOCK_DOWN = ("set enable_external_access = false", "set lock_configuration = true")
-ALIAS = "published"
+# Kept for the callers that opened the file through the console's module: the same sandbox.
+open_readonly = open_sandbox
+AUDITOR = Scope("auditor")
+# what a refused, interrupted or failed statement prints, and the console's exit code
+QUERY_ERRORS = (QueryRefused, QueryTimeout, duckdb.Error)
 
 
-def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A locked-down, read-only connection to a published DuckDB file.
-
-    An in-memory database that ATTACHes the file, rather than ``duckdb.connect(path)``:
-    the Python client caches one database instance per path, so in a long-lived process
-    (a dashboard) a second ``connect(path)`` while an older connection is open returns the
-    *old* instance and never sees a republished file (measured with duckdb 2.0.1). A fresh
-    in-memory instance per call always reads the file now at ``path``.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run the pipeline to publish it")
-    con = duckdb.connect(":memory:", config=dict(CONNECT_CONFIG))
-    try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"attach '{quoted}' as {ALIAS} (read_only)")
-        con.execute(f"use {ALIAS}")
-        for statement in LOCK_DOWN:
-            con.execute(statement)
-    except BaseException:
-        con.close()
-        raise
-    return con
+def _error_line(exc: BaseException) -> Text:
+    # the message quotes the user's SQL: plain text, so '[/x]' cannot break the console
+    kind = "refused" if isinstance(exc, QueryRefused) else type(exc).__name__
+    line = Text(f"{kind}: ", style="red")
+    line.append(str(exc))
+    return line
 
 
 def render(
@@ -63,8 +54,10 @@ def render(
     console: Console,
     max_rows: int | None,
     fmt: str = "table",
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> None:
-    cursor = con.execute(sql)
+    check_scoped_sql(con, AUDITOR, sql)
+    cursor = execute_read(con, sql, timeout_s=timeout_s)
     if cursor.description is None:
         console.print("ok")
         return
@@ -76,7 +69,7 @@ def render(
         print(f"skillwatch sql: stopped at --max-rows {max_rows}", file=sys.stderr)
 
 
-def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows, fmt="table") -> int:
+def repl(con, console: Console, max_rows, fmt="table", timeout_s=DEFAULT_TIMEOUT_S) -> int:
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
     console.print("SkillWatch SQL (read-only). End statements with ';'. \\q to quit.")
@@ -95,9 +88,9 @@ def repl(con: duckdb.DuckDBPyConnection, console: Console, max_rows, fmt="table"
             continue
         buffer.clear()
         try:
-            render(con, statement, console, max_rows, fmt)
-        except duckdb.Error as exc:
-            console.print(f"[red]{type(exc).__name__}:[/] {exc}")
+            render(con, statement, console, max_rows, fmt, timeout_s)
+        except QUERY_ERRORS as exc:
+            console.print(_error_line(exc))
 
 
 def main_sql(argv: list[str] | None = None) -> int:
@@ -115,24 +108,39 @@ def main_sql(argv: list[str] | None = None) -> int:
         choices=table_output.FORMATS,
         help="table on a terminal, tsv when piped (default); csv, json",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"seconds a statement may run (default {DEFAULT_TIMEOUT_S:g})",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=DEFAULT_MEMORY_LIMIT,
+        help=f"memory a statement may use, e.g. 500MB (default {DEFAULT_MEMORY_LIMIT})",
+    )
     args = parser.parse_args(argv)
     fmt = table_output.resolve_format(args.format)
     max_rows = args.max_rows if args.max_rows is not None else (200 if fmt == "table" else None)
     # messages go to stderr when the rows are data for another program
     console = Console() if fmt == "table" else Console(stderr=True)
     path = Path(args.db) if args.db else get_settings().duckdb_path
-    try:
-        con = open_readonly(path)
-    except (FileNotFoundError, duckdb.Error) as exc:
-        console.print(f"[red]cannot open {path}:[/] {exc}")
-        return 2
-    with con:
-        if args.command is None:
-            return repl(con, console, max_rows, fmt)
+    with contextlib.ExitStack() as stack:
         try:
-            render(con, args.command, console, max_rows, fmt)
-        except duckdb.Error as exc:
-            console.print(f"[red]{type(exc).__name__}:[/] {exc}")
+            con = stack.enter_context(
+                scoped_connection(path, AUDITOR, memory_limit=args.memory_limit)
+            )
+        except (FileNotFoundError, duckdb.Error) as exc:
+            line = Text(f"cannot open {path}: ", style="red")
+            line.append(str(exc))
+            console.print(line)
+            return 2
+        if args.command is None:
+            return repl(con, console, max_rows, fmt, args.timeout)
+        try:
+            render(con, args.command, console, max_rows, fmt, args.timeout)
+        except QUERY_ERRORS as exc:
+            console.print(_error_line(exc))
             return 1
     return 0
 
