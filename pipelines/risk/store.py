@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.lib import delta_io
+from pipelines.lib import delta_io, lake
 from pipelines.settings import Settings
 
 SCORES, MODELS, DRAWS = "scores", "models", "spotcheck_draws"
@@ -28,7 +28,7 @@ ITEMS, RECORDS, OUTCOMES, EVALUATIONS = (
 
 
 def table(settings: Settings, name: str) -> Path:
-    return settings.lake / "risk" / name
+    return lake.path(settings, f"risk/{name}")
 
 
 def model_path(settings: Settings, version: str) -> Path:
