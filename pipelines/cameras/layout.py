@@ -21,6 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipelines.lib.file_guard import refusal
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FRAMES_DIR, PHOTOS_DIR = "frames", "photos"
 SNAPSHOT_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
@@ -36,12 +38,14 @@ class PathReason(StrEnum):
     BAD_PATH = "BAD_PATH"  # not <camera>/<YYYYMMDD>/<HHMMSS>.<ext> (or photos/<id>.<ext>)
     BAD_TIMESTAMP = "BAD_TIMESTAMP"  # the folder/file name is not a real date and time
     UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # extension is not .jpg/.jpeg/.png/.mp4
+    REFUSED = "REFUSED"  # a link, a special file or a path outside the landing: never read
 
 
 REASON_ZH = {
     "BAD_PATH": "路径不符合规范",
     "BAD_TIMESTAMP": "路径中的日期时间无效",
     "UNSUPPORTED_FORMAT": "不支持的文件格式",
+    "REFUSED": "链接文件、特殊文件或落地目录之外的文件,拒绝读取",
 }
 
 
@@ -91,10 +95,18 @@ def _walk(root: Path):
     if not root.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _skip(d))
-        for name in sorted(filenames):
+        base = Path(dirpath)
+        # a linked folder is not walked (os.walk does not follow it) but returned, refused
+        links = [d for d in dirnames if (base / d).is_symlink() and not _skip(d)]
+        dirnames[:] = sorted(d for d in dirnames if not _skip(d) and d not in links)
+        for name in sorted([*filenames, *links]):
             if not _skip(name):
-                yield Path(dirpath) / name
+                yield base / name
+
+
+def _stat(landing: Path, path: Path) -> tuple[os.stat_result, str | None]:
+    """The entry's own stat (a link's, never its target's) and why it is refused, if it is."""
+    return path.lstat(), refusal(landing, path)
 
 
 def parse_frame_path(rel_parts: tuple[str, ...]) -> tuple[str | None, dt.datetime | None, str, str]:
@@ -122,9 +134,11 @@ def discover_frames(landing: Path) -> list[ImageFile]:
     root = landing / FRAMES_DIR
     found = []
     for path in _walk(root):
-        st = path.stat()
+        st, refused = _stat(landing, path)
         parts = path.relative_to(root).parts
         camera, captured, problem, detail = parse_frame_path(parts)
+        if refused:
+            problem, detail = PathReason.REFUSED, refused
         kind = "video" if path.suffix.lower() in VIDEO_SUFFIXES else "frame"
         found.append(
             ImageFile(
@@ -148,10 +162,12 @@ def discover_photos(landing: Path) -> list[ImageFile]:
     root = landing / PHOTOS_DIR
     found = []
     for path in _walk(root):
-        st = path.stat()
+        st, refused = _stat(landing, path)
         parts = path.relative_to(root).parts
         problem, detail = None, ""
-        if len(parts) != 1:
+        if refused:
+            problem, detail = PathReason.REFUSED, refused
+        elif len(parts) != 1:
             problem, detail = PathReason.BAD_PATH, "photos must be directly under photos/"
         elif path.suffix.lower() not in SNAPSHOT_SUFFIXES:
             problem, detail = PathReason.UNSUPPORTED_FORMAT, f"extension {path.suffix}"

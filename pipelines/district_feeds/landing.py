@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from pipelines.contract import (
     OPERATIONS_FEEDS,
     FileReason,
 )
+from pipelines.lib.file_guard import refusal
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DISTRICT_LIKE = re.compile(r"^\d{6}$")
@@ -54,25 +54,6 @@ def _delivered_at(path: Path) -> dt.datetime:
     # lstat: a link's own time; its target is never looked at
     stamp = dt.datetime.fromtimestamp(path.lstat().st_mtime, tz=SHANGHAI)
     return stamp.replace(tzinfo=None, microsecond=0)
-
-
-def refusal(landing: Path, path: Path) -> str | None:
-    """Why a path under the landing folder must not be read, or None: a symbolic link (a
-    link to /etc/passwd would be archived and shown to auditors), anything that is not a
-    regular file (a FIFO would hang the read), or a path resolving outside the landing."""
-    try:
-        st = path.lstat()
-    except OSError:
-        return "vanished before it could be checked"
-    if stat.S_ISLNK(st.st_mode):
-        return "symbolic link: not followed, never read"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file (device, pipe or socket): never read"
-    try:
-        path.resolve(strict=True).relative_to(landing.resolve())
-    except (OSError, ValueError):
-        return "resolves outside the landing folder: never read"
-    return None
 
 
 def _delivery(

@@ -7,14 +7,20 @@ entries' sizes and compression ratios (streamed, never trusting the declared siz
 workbook's sheet order, and each sheet's cells — the actual extent, the rows that hold a
 value (the parser-independent row count) and the numbers too long to be exact. Only a
 workbook within every limit reaches calamine.
+
+``refusal`` is the landing confinement shared by every reader that lists files itself
+(district feeds, camera frames and photos): links, special files and paths outside the
+landing are registered, never opened.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipelines.contract import FileReason
 
@@ -298,3 +304,22 @@ def _check_sheet(scan: SheetScan) -> None:
                 FileReason.LIMIT_EXCEEDED,
                 f"sheet {scan.name!r} {what} a range of {cells} cells (limit {MAX_XLSX_CELLS})",
             )
+
+
+def refusal(landing: Path, path: Path) -> str | None:
+    """Why a path under the landing folder must not be read, or None: a symbolic link (a
+    link to /etc/passwd would be archived and shown to auditors), anything that is not a
+    regular file (a FIFO would hang the read), or a path resolving outside the landing."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return "vanished before it could be checked: never read"
+    if stat.S_ISLNK(st.st_mode):
+        return "symbolic link: not followed, never read"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (device, pipe or socket): never read"
+    try:
+        path.resolve(strict=True).relative_to(landing.resolve())
+    except (OSError, ValueError):
+        return "resolves outside the landing folder: never read"
+    return None
