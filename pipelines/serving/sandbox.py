@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -155,8 +156,24 @@ def run_select(
 ) -> pl.DataFrame:
     """Run one read statement (checked first) and return its rows as a frame."""
     cursor = execute_read(con, sql, params, timeout_s=timeout_s)
+    names = _unique_names([d[0] for d in cursor.description or []])
     if max_rows is None:
-        return pl.from_arrow(cursor.to_arrow_table())
-    names = [d[0] for d in cursor.description or []]
+        with warnings.catch_warnings():
+            # DuckDB 2.0 warns that a cursor's Arrow copies the rows; the cursor is what the
+            # time limit can interrupt, and a result here is small enough to copy once
+            warnings.simplefilter("ignore", UserWarning)
+            table = cursor.to_arrow_table()
+        return pl.from_arrow(table.rename_columns(names))
     rows = cursor.fetchmany(max_rows)
     return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """``select *`` over a join repeats column names; a frame needs them unique
+    (``district_code``, ``district_code_2``)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return unique

@@ -21,6 +21,7 @@ import polars as pl
 
 from pipelines.serving.sandbox import (
     ALIAS,
+    DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIMEOUT_S,
     EXPLAIN_PREFIX,
     QueryRefused,
@@ -153,9 +154,10 @@ def scoped_query(
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_rows: int | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> pl.DataFrame:
     """One read query in the scope (district users' SQL is checked against the views)."""
-    with scoped_connection(path, scope) as con:
+    with scoped_connection(path, scope, memory_limit=memory_limit) as con:
         check_scoped_sql(con, scope, sql)
         return run_select(con, sql, params, timeout_s=timeout_s, max_rows=max_rows)
 
