@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from pipelines.contract.published import ALERT_SCHEMA
-from pipelines.lib import delta_io
+from pipelines.lib import delta_io, lake
 from pipelines.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -64,11 +64,11 @@ class TransitionError(ValueError):
 
 
 def register_path(settings: Settings) -> Path:
-    return settings.lake / "alert_register"
+    return lake.path(settings, "alert_register")
 
 
 def actions_path(settings: Settings) -> Path:
-    return settings.lake / "alert_actions"
+    return lake.path(settings, "alert_actions")
 
 
 def candidates_path(settings: Settings) -> Path:
