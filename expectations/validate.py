@@ -27,7 +27,7 @@ from expectations.results import CheckResult, failing_positions, scrub, to_frame
 from expectations.validation_frame import ROW_NUMBER, SHA, add_context, columns_read, delivery_frame
 from pipelines.contract import ALL_FEEDS
 from pipelines.district_feeds.landing import SHANGHAI, Delivery
-from pipelines.lib import delta_io
+from pipelines.lib import delta_io, lake
 from pipelines.lib.readers import UnreadableFile
 from pipelines.settings import Settings
 
@@ -38,7 +38,7 @@ READABLE = ("accepted", "partial", "rejected")
 
 
 def dq_results_path(settings: Settings) -> Path:
-    return settings.lake / "dq_results"
+    return lake.path(settings, "dq_results")
 
 
 def gx_docs_path(settings: Settings) -> Path:
