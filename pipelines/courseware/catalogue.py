@@ -91,7 +91,7 @@ CATALOGUE_SCHEMA: dict[str, pl.DataType] = {
     "files_unreferenced": pl.Int32,
     "content_bytes": pl.Int64,
     "content_sha256": pl.String,
-    "duplicate_of": pl.String,  # the first package (by name) with the same content
+    "duplicate_of": pl.String,  # the first delivered package with the same content
     "catalogued_at": pl.Datetime("us", "UTC"),
     "parser_version": pl.Int32,
 }
@@ -320,11 +320,12 @@ def catalogue_package(
 
 
 def mark_duplicates(catalogue: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``duplicate_of`` set on every package whose content hash an earlier-named package
-    has, and one ``duplicate_content`` finding each."""
+    """``duplicate_of`` set on every package whose content an earlier package has (the
+    first delivered, by modification time, then by name: the copies came later), and one
+    ``duplicate_content`` finding each."""
     first = (
         catalogue.filter(pl.col("content_sha256").is_not_null())
-        .sort("package_file")
+        .sort("modified_at", "package_file")
         .group_by("content_sha256", maintain_order=True)
         .agg(pl.col("package_file").first().alias("_first"))
     )

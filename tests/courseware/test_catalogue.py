@@ -176,7 +176,7 @@ def test_unchanged_files_are_not_read_again_and_changed_ones_are(tmp_path):
     assert (read, read_again) == (2, 0)
     assert again.equals(catalogue) and again_findings.equals(findings)
     valid_scorm12(folder / "no_manifest.zip")  # replaced by a copy of the course
-    os.utime(folder / "no_manifest.zip", (1, 1))
+    os.utime(folder / "no_manifest.zip", (4_000_000_000, 4_000_000_000))  # delivered later
     third, third_findings, read_third = catalogue_folder(folder, again, again_findings)
     assert read_third == 1
     assert _row(third, "no_manifest.zip")["identifier"] == "JX013"
@@ -258,3 +258,13 @@ def test_a_package_zipped_with_its_folder_and_an_entity_laden_manifest(tmp_path)
     bad = _row(catalogue, "xxe.zip")
     assert (bad["status"], bad["reason"]) == ("defective", "manifest_malformed")
     assert "DOCTYPE" in findings.filter(pl.col("package_file") == "xxe.zip")["detail"][0]
+
+
+def test_the_first_delivered_copy_is_the_original(tmp_path):
+    folder = tmp_path / "courseware"
+    valid_scorm12(folder / "JX013.zip")
+    valid_scorm12(folder / "JX013-备份.zip")  # sorts first by name, delivered later
+    os.utime(folder / "JX013.zip", (1_700_000_000, 1_700_000_000))
+    catalogue, _, _ = catalogue_folder(folder)
+    assert _row(catalogue, "JX013-备份.zip")["duplicate_of"] == "JX013.zip"
+    assert _row(catalogue, "JX013.zip")["duplicate_of"] is None

@@ -1,6 +1,7 @@
 {#- 重复课件 Exact duplicates: packages whose content (every entry's path and bytes) is the
-    same under different file names. One row per package of such a group; the first file by
-    name is the one kept (is_kept), the others' bytes are what the copies cost. -#}
+    same under different file names. One row per package of such a group; the first
+    delivered (duplicate_of is null) is the one kept, the others' bytes are what the copies
+    cost. -#}
 with
 
 catalogue as (
@@ -9,7 +10,10 @@ catalogue as (
 ),
 
 groups as (
-    select content_sha256, count(*) as copies, min(package_file) as kept_package
+    select
+        content_sha256,
+        count(*) as copies,
+        min(package_file) filter (where duplicate_of is null) as kept_package
     from catalogue
     group by content_sha256
     having count(*) > 1
