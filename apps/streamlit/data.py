@@ -468,6 +468,150 @@ def public_courses(db: str) -> pl.DataFrame:
     return _q(
         db,
         PUBLIC_SCOPE,
-        "select course_id, course_title, plays, unique_viewers, completion_rate "
-        "from stats_public_courses_by_course order by rank_by_plays",
+        "select course_id, course_title, plays, unique_viewers, total_watch_hours, "
+        "median_watched_seconds, completion_rate from stats_public_courses_by_course "
+        "order by rank_by_plays",
     )
+
+
+# --- cameras --------------------------------------------------------------------------------
+
+CAMERA_HEALTH_SQL = """
+select h.camera_id, h.district_code, h.room, h.is_registered, h.heartbeats,
+       round(h.uptime_share, 3) as uptime_share, h.offline_minutes, h.frames,
+       h.frames_rejected, h.last_frame_at, round(h.median_brightness, 1) as median_brightness,
+       round(h.median_sharpness, 1) as median_sharpness, h.dark_frames, h.covered_frames,
+       h.out_of_focus_frames, h.moved_frames, h.frozen_frames, h.tampered_frames,
+       h.median_people, (h.heartbeats > 0 and h.uptime_share > 0) as online
+from fct_camera_health_daily h
+where h.day = (select max(day) from fct_camera_health_daily)
+order by h.district_code, h.camera_id
+"""
+CAMERA_DAYS_SQL = """
+select day, heartbeats, uptime_share, offline_minutes, frames, tampered_frames, median_people
+from fct_camera_health_daily where camera_id = ? order by day
+"""
+CAMERA_OFFLINE_SQL = """
+select offline_from, offline_to, offline_minutes, detected_from, session_id
+from fct_camera_offline_intervals where camera_id = ? order by offline_from
+"""
+SESSIONS_WITH_VIDEO_SQL = """
+select session_id, class_id, district_code, camera_ids, starts_at, ends_at, frames,
+       coverage_status, coverage_share, median_headcount, checked_in
+from fct_session_coverage where frames > 0 order by starts_at desc
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def camera_health(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(db, key, CAMERA_HEALTH_SQL)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def camera_history(db: str, key: ScopeKey, camera_id: str) -> dict[str, pl.DataFrame]:
+    return {
+        "days": _q(db, key, CAMERA_DAYS_SQL, [camera_id]),
+        "offline": _q(db, key, CAMERA_OFFLINE_SQL, [camera_id]),
+    }
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def sessions_with_video(db: str, key: ScopeKey) -> pl.DataFrame:
+    return _q(db, key, SESSIONS_WITH_VIDEO_SQL)
+
+
+def _camera_list(camera_ids: list[str]) -> list[str]:
+    return sorted({c.strip() for s in camera_ids for c in re.split(r"[;,]", s or "") if c})
+
+
+def session_frames(camera_ids: list[str], starts_at, ends_at) -> pl.DataFrame:
+    """The stored frames of the cameras (from a scoped query) within a session's hours."""
+    from pipelines.lib import delta_io
+
+    lazy = delta_io.scan(settings().silver("camera_frames"))
+    cameras = _camera_list(camera_ids)
+    if lazy is None or not cameras:
+        return pl.DataFrame()
+    return (
+        lazy.filter(
+            pl.col("camera_id").is_in(cameras)
+            & pl.col("captured_at").is_between(starts_at, ends_at)
+            & pl.col("image_path").is_not_null()
+        )
+        .select("camera_id", "captured_at", "image_path", "thumb_path")
+        .sort("camera_id", "captured_at")
+        .collect()
+    )
+
+
+MAX_CLIP_FRAMES = 120
+
+
+@st.cache_data(ttl=600, show_spinner="正在合成视频…")
+def session_clip(db: str, camera_ids: tuple[str, ...], starts_at, ends_at, fps: int = 4) -> bytes:
+    """The session's frames stitched into a VP8 WebM clip (Chromium plays it; OpenCV's wheel
+    has no H.264 encoder, and VP9 took ten times as long), each camera in turn, the capture
+    time burnt into the picture; at most ``MAX_CLIP_FRAMES`` frames, evenly sampled."""
+    import tempfile
+
+    import cv2
+
+    frames = session_frames(list(camera_ids), starts_at, ends_at)
+    if frames.is_empty():
+        return b""
+    if frames.height > MAX_CLIP_FRAMES:
+        step = frames.height / MAX_CLIP_FRAMES
+        frames = frames[[int(i * step) for i in range(MAX_CLIP_FRAMES)]]
+    root = settings().warehouse
+    size = (480, 270)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "clip.webm"
+        writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"VP80"), fps, size)
+        try:
+            for camera, at, image in frames.select(
+                "camera_id", "captured_at", "image_path"
+            ).iter_rows():
+                picture = cv2.imread(str(root / image))
+                if picture is None:
+                    continue
+                picture = cv2.resize(picture, size)
+                label = f"{camera} {at:%Y-%m-%d %H:%M:%S}"
+                cv2.putText(picture, label, (10, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
+                            (255, 255, 255), 2, cv2.LINE_AA)  # fmt: skip
+                writer.write(picture)
+        finally:
+            writer.release()
+        return out.read_bytes() if out.exists() else b""
+
+
+# --- continuing education and public courses ------------------------------------------------
+
+ELEARNING_COMPLIANCE_SQL = """
+select year, district_code, count(*) as teachers, sum(is_met::int)::bigint as met,
+       avg(is_met::int) as met_rate, round(sum(learning_hours), 1) as learning_hours,
+       round(sum(shortfall_hours), 1) as shortfall_hours
+from fct_elearning_compliance group by all order by year, district_code
+"""
+ELEARNING_COURSES_SQL = """
+select course_id, course_title, count(*) as learners, sum(is_completed::int)::bigint as completed,
+       avg(is_completed::int) as completion_rate, round(sum(learning_hours), 1) as learning_hours,
+       median(days_to_complete) as median_days_to_complete
+from fct_elearning_progress group by all order by course_id
+"""
+PUBLIC_SLICES_SQL = """
+select slice, play_day, play_hour, device, plays, unique_viewers, total_watch_hours,
+       completion_rate
+from stats_public_courses_by_slice order by slice, play_day, play_hour, device
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def elearning(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    """Continuing education from the district-scoped facts (so a district user gets its
+    own teachers), public courses from the district-free course statistics."""
+    return {
+        "compliance": _q(db, key, ELEARNING_COMPLIANCE_SQL),
+        "courses": _q(db, key, ELEARNING_COURSES_SQL),
+        "public": public_courses(db),
+        "public_slices": _q(db, PUBLIC_SCOPE, PUBLIC_SLICES_SQL),
+    }

@@ -79,5 +79,7 @@ def app_env(app_wh, monkeypatch) -> AppWarehouse:
     """The app pointed at the session's warehouse copy and its users."""
     monkeypatch.setenv("SKILLWATCH_WAREHOUSE", str(app_wh.settings.warehouse))
     monkeypatch.setenv("SKILLWATCH_USERS", str(app_wh.users))
+    # the public player writes plays into the landing: never into the shared build's landing
+    monkeypatch.setenv("SKILLWATCH_LANDING", str(app_wh.settings.warehouse.parent / "landing"))
     monkeypatch.delenv("SKILLWATCH_DUCKDB", raising=False)
     return app_wh

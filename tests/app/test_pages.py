@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from app_helpers import all_text, login, metrics, open_page
 
-PAGES = ["overview", "alerts", "statistics", "quality", "export"]
+PAGES = ["overview", "alerts", "statistics", "cameras", "quality", "elearning", "export"]
 
 
 def _where(district: str | None, alias: str = "") -> tuple[str, list]:
