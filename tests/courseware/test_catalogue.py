@@ -268,3 +268,18 @@ def test_the_first_delivered_copy_is_the_original(tmp_path):
     catalogue, _, _ = catalogue_folder(folder)
     assert _row(catalogue, "JX013-备份.zip")["duplicate_of"] == "JX013.zip"
     assert _row(catalogue, "JX013.zip")["duplicate_of"] is None
+
+
+def test_a_damaged_entry_rejects_the_package_as_corrupt(tmp_path):
+    folder = tmp_path / "courseware"
+    path = valid_scorm12(folder / "JX013.zip")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("lesson1/index.html")
+    # flip a byte inside that entry's stored data (after its 30-byte local header + name)
+    at = info.header_offset + 30 + len(info.filename) + 2
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    catalogue, findings, _ = catalogue_folder(folder)
+    assert catalogue.select("status", "reason").row(0) == ("rejected", "corrupt")
+    assert findings["code"].to_list() == ["corrupt"]
