@@ -189,10 +189,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             warehouse=None, landing=None, verbose=args.verbose, run_config=run_config
         )
     )
-    from pipelines.docs import interface
+    from pipelines.docs import interface, manual
     from pipelines.lib.run_summary import print_closing_summary
 
     interface.write(settings.docs)
+    manual.write(settings.docs)
     print_closing_summary(settings, console, dagster_ui_command(settings))
     from pipelines.app_launch import print_demo_users
 
