@@ -33,19 +33,13 @@ _RULE_MODEL = re.compile(r"^alert_([a-z]\d{2})_\w+$")
 _VAR = re.compile(r"""var\(\s*['"](\w+)['"]""")
 
 ROLE_ZH = {
-    "city": (
-        "市级用户",
-        "查看全市所有已发布的表(全部区),处理预警(确认/解决/驳回),抽查名单。",
-    ),
+    "city": ("市级用户", "读取全市全部已发布的表;可在分析应用中处理预警(确认/解决/驳回)。"),
     "district": (
         "区级用户",
-        "仅见本区:凡含 district_code 的已发布表都替换为本区过滤视图,其余表不可见"
-        "(参考表除外);不得引用其他库、模式或表函数。",
+        "只见本区:凡含 district_code 的已发布表替换为本区过滤视图,不含的表不可见"
+        "(下列参考表除外);不得引用其他库、模式或表函数;可处理本区预警。",
     ),
-    "auditor": (
-        "审计用户",
-        "只读查看全市已发布的表,用于核查与验收;连接为沙箱只读,禁止写入、ATTACH、USE。",
-    ),
+    "auditor": ("审计用户", "读取全市全部已发布的表,只读:不能处理预警。"),
 }
 
 
@@ -525,7 +519,8 @@ def _roles_section() -> list[str]:
         "## 六、角色与权限",
         "",
         "用户由 `skillwatch users add NAME --role city|district|auditor [--district 区代码]` 维护"
-        "(argon2 口令哈希);每次查询都经过角色范围(`pipelines/serving/scope.py`)。",
+        "(argon2 口令哈希);每次查询都经过角色范围(`pipelines/serving/scope.py`),"
+        "并在只读沙箱中执行(禁止写入、ATTACH/DETACH/USE,限时)。",
         "",
         "| 角色 | 名称 | 可见范围 |",
         "|---|---|---|",
