@@ -16,7 +16,13 @@ QUARANTINE = dg.AssetKey(["bronze", "quarantine"])
 
 
 # bronze tables sit with the rest of their source in the asset graph
-_GROUP_BY_SOURCE = {"district": GROUP, "elearning": "elearning", "camera": "cameras"}
+# (operations: the camera operator's work orders and the service desk's tickets, issue 13)
+_GROUP_BY_SOURCE = {
+    "district": GROUP,
+    "elearning": "elearning",
+    "camera": "cameras",
+    "operations": "operations",
+}
 
 _SPECS = [
     dg.AssetSpec(
