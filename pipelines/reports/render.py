@@ -15,6 +15,7 @@ import xlsxwriter
 
 from expectations.results import scrub
 from pipelines.contract import DISTRICT_FEEDS, REASON_ZH, SEVERITY_ZH
+from pipelines.lib.export_safety import neutralise, neutralise_text
 from pipelines.reports.contacts import Contact
 from pipelines.reports.district_summary import DistrictReport
 from pipelines.reports.email_template import HTML
@@ -142,7 +143,9 @@ def _masked_values(text: str | None) -> str:
 
 def quarantine_xlsx(report: DistrictReport) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     head = book.add_format({"bold": True, "bg_color": "#F0F0F0", "border": 1})
     sheet = book.add_worksheet("隔离数据")
     sheet.write_row(0, 0, QUARANTINE_HEADERS, head)
@@ -162,7 +165,8 @@ def quarantine_xlsx(report: DistrictReport) -> bytes:
             str(q.get("delivered_at") or ""),
         ]
         for j, value in enumerate(cells):
-            sheet.write_string(i, j, value)
+            # file names, details and values come from deliveries: inert (issue 12)
+            sheet.write_string(i, j, neutralise_text(value))
     sheet.set_column(0, 2, 10)
     sheet.set_column(3, 3, 40)
     sheet.set_column(5, 8, 30)
@@ -177,13 +181,16 @@ def quarantine_xlsx(report: DistrictReport) -> bytes:
             i,
             0,
             [
-                feed_zh(c["feed"]),
-                c["label"],
-                c["check"],
-                SEVERITY_ZH.get(c["severity"], c["severity"]),
-                c["rows_checked"],
-                c["rows_failed"],
-                _pct(c["pass_rate"]),
+                neutralise(v)
+                for v in (
+                    feed_zh(c["feed"]),
+                    c["label"],
+                    c["check"],
+                    SEVERITY_ZH.get(c["severity"], c["severity"]),
+                    c["rows_checked"],
+                    c["rows_failed"],
+                    _pct(c["pass_rate"]),
+                )
             ],
         )
     checks.set_column(0, 2, 28)

@@ -1,5 +1,10 @@
 """The inspectors' XLSX: Chinese headers, personal data only masked (never a pseudonym or a
-clear ID number), blank columns for the result so the sheet can come back as a delivery."""
+clear ID number), blank columns for the result so the sheet can come back as a delivery.
+
+Inert: institution names, addresses and reasons come from the districts' deliveries, so a
+text cell is written with ``write_string`` after :func:`neutralise` (an institution named
+``=HYPERLINK(…)`` stays text), numbers with ``write_number``, and the workbook never turns
+strings into formulas or links by itself."""
 
 from __future__ import annotations
 
@@ -8,7 +13,12 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
+from pipelines.lib.export_safety import neutralise_text
 from pipelines.risk.spotcheck import Draw
+
+# xlsxwriter's write() would turn '=…' into a formula and 'http://…' into a link; every cell
+# goes through write_string/write_number anyway, these are the second lock
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 CLASS_COLUMNS = {
     "item_no": "序号",
@@ -43,12 +53,15 @@ def _sheet(book, name: str, frame: pl.DataFrame, columns: dict[str, str], extra=
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     headers = [columns[c] for c in columns if c in frame.columns] + list(extra)
     for j, h in enumerate(headers):
-        ws.write(0, j, h, head)
+        ws.write_string(0, j, h, head)
         ws.set_column(j, j, max(10, min(40, 2 * len(h) + 4)))
     cols = [c for c in columns if c in frame.columns]
     for i, row in enumerate(frame.select(cols).iter_rows(), start=1):
         for j, v in enumerate(row):
-            ws.write(i, j, "" if v is None else (v if isinstance(v, int | float) else str(v)))
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                ws.write_number(i, j, v)
+            else:
+                ws.write_string(i, j, neutralise_text(v))
     ws.freeze_panes(1, 0)
 
 
@@ -58,7 +71,7 @@ def write_xlsx(path: Path, draw: Draw, classes: pl.DataFrame, records: pl.DataFr
     classes = classes.with_columns(
         pl.col("drawn_by").replace_strict(DRAWN_BY_ZH, default="").alias("drawn_by_zh")
     )
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         _sheet(book, "抽查班级", classes, CLASS_COLUMNS, RESULT_COLUMNS)
         _sheet(book, "抽查考勤", records, RECORD_COLUMNS, RESULT_COLUMNS)
