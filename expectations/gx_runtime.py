@@ -8,6 +8,7 @@ the context's in-memory store, which Data Docs render, so it is overwritten righ
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import threading
 from pathlib import Path
@@ -17,10 +18,12 @@ import pandas as pd
 from great_expectations.core.expectation_validation_result import (
     ExpectationSuiteValidationResult,
 )
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations import reference_sets
 from expectations.checks import feed_checks
+from expectations.offline_docs import make_site_offline
 from expectations.results import strip_values
 from pipelines.contract import ALL_FEEDS
 
@@ -68,10 +71,17 @@ class GxRuntime:
             before = set(store.list_keys())
             with reference_sets.active(references):
                 result = self.validation(feed).run(
-                    batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
+                    batch_parameters={"dataframe": frame},
+                    result_format=RESULT_FORMAT,
+                    run_id=readable_run_id(feed),
                 )
+            stored = strip_values(result)
+            # Data Docs print "Data asset: None" for an in-memory dataframe batch
+            batch_spec = {**dict(stored.meta.get("batch_spec") or {})}
+            stored.meta = {**stored.meta, "batch_spec": batch_spec}
+            batch_spec["data_asset_name"] = f"{feed} deliveries"
             for key in set(store.list_keys()) - before:
-                store.set(key, strip_values(result))
+                store.set(key, stored)
             return result
 
     def build_docs(self, target: Path) -> Path:
@@ -92,10 +102,18 @@ class GxRuntime:
                     },
                 )
             self.context.build_data_docs(site_names=[site])
+            make_site_offline(target)  # no CDN: opens from the file system
             store = self.context.validation_results_store
             for key in store.list_keys():
                 store.remove_key(key)
         return target / "index.html"
+
+
+def readable_run_id(feed: str, now: dt.datetime | None = None) -> RunIdentifier:
+    """'sessions-deliveries-20260915T0812' in Data Docs instead of '__none__' (no spaces or
+    colons: it becomes a folder name in the site)."""
+    now = now or dt.datetime.now(dt.UTC)
+    return RunIdentifier(run_name=f"{feed}-deliveries-{now:%Y%m%dT%H%M}", run_time=now)
 
 
 @functools.cache
