@@ -34,7 +34,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-PAGES = ["总览", "预警", "统计", "数据质量", "查询导出"]
+PAGES = ["总览", "预警", "统计", "视频", "数据质量", "继续教育 / 公益课程", "查询导出"]
 ERRORS = '[data-testid="stException"]'
 
 
@@ -105,7 +105,7 @@ def _settled(driver, timeout: float = 30) -> None:
 
 def _assert_no_error(driver, what: str, shots: Path) -> None:
     shots.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(shots / f"{what}.png"))
+    driver.save_screenshot(str(shots / f"{what.replace(' / ', '-')}.png"))
     boxes = driver.find_elements(By.CSS_SELECTOR, ERRORS)
     body = driver.find_element(By.TAG_NAME, "body").text
     assert not boxes, f"{what}: {boxes[0].text[:500]}"
@@ -138,6 +138,28 @@ def _open(driver, title: str) -> None:
     _settled(driver)
 
 
+def _video_plays(driver) -> bool:
+    """A <video> whose first frame decoded (Chromium can play the clip)."""
+    return bool(
+        driver.execute_script(
+            "const v = document.querySelector('video');"
+            "return v && v.readyState >= 2 && v.videoWidth > 0;"
+        )
+    )
+
+
+def _play_a_session_video(driver, shots: Path) -> None:
+    _open(driver, "视频")
+    buttons = driver.find_elements(By.XPATH, '//button[.//p[text()="播放录像"]]')
+    if not buttons:  # no session with frames in this warehouse
+        return
+    buttons[0].click()
+    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.TAG_NAME, "video"))
+    WebDriverWait(driver, 30).until(_video_plays)
+    driver.execute_script("document.querySelector('video').scrollIntoView()")
+    _assert_no_error(driver, "city-视频-录像", shots)
+
+
 @pytest.mark.parametrize("who", ["city", "district"])
 def test_every_page_opens_in_chromium(server, browser, app_wh, tmp_path, who):
     district = app_wh.districts[0]
@@ -150,7 +172,10 @@ def test_every_page_opens_in_chromium(server, browser, app_wh, tmp_path, who):
             text = browser.find_element(By.TAG_NAME, "body").text
             others = [d for d in app_wh.districts if d != district]
             assert not [d for d in others if d in text], f"{title} shows another district"
-    browser.find_element(By.XPATH, '//button[.//p[text()="退出"]]').click()
+    if who == "city":
+        _play_a_session_video(browser, tmp_path / "screenshots")
+    logout = browser.find_element(By.XPATH, '//button[.//p[text()="退出"]]')
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].click();", logout)
     WebDriverWait(browser, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, 'input[aria-label="用户名"]')
     )
@@ -165,3 +190,6 @@ def test_public_player_opens_without_login(server, browser, tmp_path):
     _assert_no_error(browser, "public-player", tmp_path / "screenshots")
     nav = browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebarNav"]').text
     assert "预警" not in nav and "总览" not in nav
+    browser.find_element(By.XPATH, '//button[.//p[text()="开始观看"]]').click()
+    WebDriverWait(browser, 60).until(_video_plays)
+    _assert_no_error(browser, "public-player-playing", tmp_path / "screenshots")
