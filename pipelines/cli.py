@@ -75,6 +75,7 @@ def persistent_instance(settings):
 
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
+    importlib.import_module("pipelines.run_lock").ensure_instance_config(home)  # 1 run at a time
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
 
 
@@ -149,10 +150,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     log_path = run_log.run_log_path(settings.warehouse)
     verbose = getattr(args, "verbose", False)
-    result = run_pipeline(
-        str(settings.warehouse), str(settings.landing), verbose, log_path,
-        run_config=getattr(args, "run_config", None),
-    )  # fmt: skip
+    from pipelines import run_lock
+
+    try:  # one run at a time on a warehouse; a second one waits, then says why it stopped
+        with run_lock.one_run_at_a_time(settings, getattr(args, "wait", run_lock.DEFAULT_WAIT_S)):
+            result = run_pipeline(
+                str(settings.warehouse), str(settings.landing), verbose, log_path,
+                run_config=getattr(args, "run_config", None),
+            )  # fmt: skip
+    except run_lock.RunBusy as busy:
+        print(f"skillwatch run: {busy}", file=sys.stderr)
+        return run_lock.BUSY_EXIT_CODE
     _print_summary(settings)
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
@@ -298,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--landing")
     p.add_argument("--warehouse")
     p.add_argument("--verbose", action="store_true", help="libraries' logs on the terminal too")
+    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait for a running run")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("demo", help="simulate a small city (once) and run everything on it")
