@@ -109,7 +109,6 @@ _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)</(?:\w+:)?t>")
-_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
 _REF = re.compile(rb"([A-Z]{1,3})?(\d+)?")
 
 
@@ -133,16 +132,101 @@ def _letters(n: int) -> str:
 
 
 def _blank_shared_strings(xml: bytes) -> set[int]:
-    blank = set()
-    for i, m in enumerate(_SI.finditer(xml)):
-        body = m.group(1) or b""
-        if not b"".join(_TEXT.findall(body)).strip():
-            blank.add(i)
-    return blank
+    """Indices of shared strings that are empty or whitespace: such a cell is blank."""
+    import polars as pl
+
+    text = pl.Series([xml.decode("utf-8", "replace")])
+    items = text.str.extract_all(r"(?s)<(?:\w+:)?si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>)").explode()
+    blank = items.drop_nulls().str.replace_all(r"<[^>]*>", "").str.strip_chars() == ""
+    return set(blank.arg_true().to_list())
+
+
+# the cell layout every writer we know produces (Excel, xlsxwriter, openpyxl, the
+# simulator): ``r`` first, an optional formula, then <v> or <is>. Cells are cut out and
+# parsed by polars' (Rust, linear-time) regex engine; a sheet with any cell in another
+# layout takes the careful cell-by-cell scan
+_FAST_CELL = (
+    r'(?s)^r="([A-Z]{1,3})(\d{1,7})"([^>]*?)(?:/>|>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
+    r"(?:<v>([^<]*)</v>|<is>(.*?)</is>)?</c>)"
+)
+_CELL_OPEN = r"<(?:\w+:)?c[\s>/]"
+
+
+def _scan_sheet_fast(name: str, xml: bytes, blank_strings: set[int]) -> SheetScan | None:
+    """``scan_sheet`` vectorised (~20x faster on a large sheet); None when the sheet's
+    cells are not all in the common layout (then the careful scan decides)."""
+    import polars as pl
+
+    text = pl.Series([xml.decode("utf-8", "replace")])
+    # every cell opens with '<c ' (no namespace prefix), so splitting there cuts the
+    # sheet into one piece per cell, each starting with the cell's attributes
+    cells = text.str.split("<c ").explode().slice(1)
+    if len(cells) != text.str.count_matches(_CELL_OPEN)[0]:
+        return None
+    schema = ["letters", "row", "attrs", "v", "inline"]
+    parts = cells.str.extract_groups(_FAST_CELL).struct.rename_fields(schema)
+    frame = pl.DataFrame({"c": parts}).unnest("c")
+    if frame["letters"].null_count():
+        return None
+    scan = SheetScan(name, declared_cells=_declared_cells(xml))
+    if frame.is_empty():
+        return scan
+    letters = frame["letters"].unique().to_list()
+    numbers = {lt: _col_number(lt.encode()) for lt in letters}
+    kind = pl.col("attrs").str.extract(r'\bt="(\w+)"').fill_null("n")
+    inline = pl.col("inline").str.replace_all(r"<[^>]*>", "")
+    frame = frame.with_columns(
+        pl.col("row").cast(pl.Int64),
+        pl.col("letters").replace_strict(numbers, return_dtype=pl.Int64).alias("col"),
+        kind.alias("kind"),
+        pl.when(pl.col("v") != "")
+        .then(pl.col("v"))
+        .otherwise(pl.when(pl.col("inline") != "").then(inline))
+        .alias("value"),
+    )
+    # a cell has a value element when it carries <v> or <is>: what a parser's range spans
+    valued = frame.filter(pl.col("value").is_not_null() | (pl.col("inline") != ""))
+    if valued.is_empty():
+        return scan
+    shared = pl.col("value").str.strip_chars().cast(pl.Int64, strict=False)
+    blank = (
+        pl.when(pl.col("kind") == "s")
+        .then(shared.is_null() | shared.is_in(list(blank_strings)))
+        .otherwise(pl.col("value").is_null() | (pl.col("value").str.strip_chars() == ""))
+    )
+    number = pl.col("value").str.strip_chars().cast(pl.Float64, strict=False)
+    valued = valued.with_columns(
+        blank.alias("blank"),
+        ((pl.col("kind") == "n") & (number.abs() >= LOST_DIGITS_FROM))
+        .fill_null(False)
+        .alias("lost"),
+    )
+    ext = valued.select(
+        pl.col("row").min().alias("r0"),
+        pl.col("row").max().alias("r1"),
+        pl.col("col").min().alias("c0"),
+        pl.col("col").max().alias("c1"),
+    ).row(0)
+    scan.extent_cells = (ext[1] - ext[0] + 1) * (ext[3] - ext[2] + 1)
+    filled = valued.filter(~pl.col("blank"))
+    if filled.height:
+        scan.rows = filled["row"].unique().sort().to_list()
+        scan.min_col, scan.max_col = filled["col"].min(), filled["col"].max()
+    for row, letters_ in filled.filter(pl.col("lost")).select("row", "letters").iter_rows():
+        scan.lost_digits.setdefault(row, []).append(letters_)
+    return scan
 
 
 def scan_sheet(name: str, xml: bytes, blank_strings: set[int]) -> SheetScan:
     """A sheet's non-blank rows, used extent and too-long numbers, from its XML alone."""
+    fast = _scan_sheet_fast(name, xml, blank_strings)
+    if fast is not None:
+        return fast
+    return scan_sheet_careful(name, xml, blank_strings)
+
+
+def scan_sheet_careful(name: str, xml: bytes, blank_strings: set[int]) -> SheetScan:
+    """Cell by cell: any attribute order, namespaced tags, cells without a reference."""
     scan = SheetScan(name)
     scan.declared_cells = _declared_cells(xml)
     row_no = 0
