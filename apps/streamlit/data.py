@@ -615,3 +615,13 @@ def elearning(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
         "public": public_courses(db),
         "public_slices": _q(db, PUBLIC_SCOPE, PUBLIC_SLICES_SQL),
     }
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def publication(db: str, key: ScopeKey) -> str:
+    """Which publication the pages read: its id and time."""
+    frame = _q(db, key, "select publication_id, published_at from publication")
+    if frame.is_empty():
+        return "—"
+    row = frame.row(0)
+    return f"{row[0]} ({row[1]})"

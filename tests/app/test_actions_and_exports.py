@@ -139,3 +139,28 @@ def test_a_download_is_logged_with_its_filters_and_rows(app_env):
     assert (last["event"], last["user"], last["what"], last["rows"]) == (
         "export", "city", "fct_enrolments", 12)  # fmt: skip
     assert '"310104"' in last["filters"]
+
+
+def test_evidence_pack_is_self_contained_and_masked(app_env):
+    from apps.streamlit import evidence as pack
+
+    db = data.db_path()
+    key = ("city", None)
+    alerts = data.alerts(db, key).filter(pl.col("class_id").is_not_null())
+    alert = alerts.sort("risk_score", descending=True, nulls_last=True).row(0, named=True)
+    evidence = data.alert_evidence(db, key, alert["class_id"])
+    frames = data.camera_thumbnails(evidence["class"]["camera_ids"].to_list())
+    versions = pack.lake_versions(app_env.settings.lake)
+    page = pack.evidence_html(alert, evidence, frames, data.publication(db, key), versions)
+    assert alert["alert_id"] in page and alert["class_id"] in page
+    assert "<script" not in page and 'src="http' not in page  # opens offline
+    assert ("alert_register", versions[0][1]) in versions and "Delta 版本" in page
+    checkins = evidence["checkins"]
+    if not checkins.is_empty():
+        assert "<svg" in page
+        assert checkins["id_number_masked"][0] in page
+    assert page.count("data:image/jpeg;base64,") == len(frames)
+    # photo ids are system numbers whose digits can take a phone's shape by chance
+    for photo in checkins["photo_id"].drop_nulls().to_list():
+        page = page.replace(photo, "")
+    assert not ID_SHAPE.search(page) and not MOBILE_SHAPE.search(page)

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from apps.streamlit import data, ui
+from apps.streamlit import evidence as evidence_pack
 
 user = ui.require_user()
 ui.require_published()
@@ -139,6 +140,30 @@ if alert["class_id"]:
         if thumbs:
             st.markdown("**摄像机画面（最近）**")
             st.image([str(p) for _, p in thumbs], caption=[c for c, _ in thumbs], width=160)
+
+evidence = data.alert_evidence(db, key, alert["class_id"]) if alert["class_id"] else {}
+klass = evidence.get("class")
+frames = (
+    data.camera_thumbnails(klass["camera_ids"].to_list())
+    if klass is not None and not klass.is_empty()
+    else []
+)
+pack = evidence_pack.evidence_html(
+    alert,
+    evidence,
+    frames,
+    data.publication(db, key),
+    evidence_pack.lake_versions(data.settings().lake),
+)
+st.download_button(
+    "下载证据包（HTML，可打印为 PDF）",
+    data=pack.encode("utf-8"),
+    file_name=f"evidence_{alert['rule_code']}_{chosen[:8]}.html",
+    mime="text/html",
+    key="evidence_pack",
+    on_click=ui.log,
+    args=(user, "download", f"evidence_pack:{chosen}", {}, 1),
+)
 
 st.subheader("处理")
 if not ui.can_act(user):
