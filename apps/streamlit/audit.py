@@ -20,7 +20,7 @@ from pipelines.settings import Settings
 
 EVENTS = (
     "login", "login_refused", "logout", "timeout", "view_personal", "play", "download",
-    "export", "alert_action",
+    "export", "alert_action", "spotcheck_draw", "spotcheck_result",
 )  # fmt: skip
 SCHEMA = {
     "event_id": pl.String,

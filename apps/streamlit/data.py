@@ -625,3 +625,28 @@ def publication(db: str, key: ScopeKey) -> str:
         return "—"
     row = frame.row(0)
     return f"{row[0]} ({row[1]})"
+
+
+DRAWN_CLASSES_SQL = """
+select c.class_key, c.class_id, c.district_code, i.institution_name, c.occupation_name,
+       c.start_date, c.end_date, r.score, r.reasons_zh
+from dim_class c left join dim_institution i using (institution_key)
+left join risk_class_scores r using (class_key)
+where c.class_key in (select unnest(?))
+"""
+
+
+def spotcheck_items(db: str, key: ScopeKey, week: str) -> pl.DataFrame:
+    """The week's drawn classes that the scope can see, with their risk reasons."""
+    from apps.streamlit import spotchecks
+
+    items = spotchecks.drawn_items(settings(), week)
+    if items.is_empty():
+        return pl.DataFrame()
+    classes = _q(db, key, DRAWN_CLASSES_SQL, [items["class_key"].to_list()])
+    keep = [c for c in ("item_no", "class_key", "drawn_by") if c in items.columns]
+    return (
+        items.select(keep)
+        .join(classes, on="class_key", how="inner")
+        .sort("item_no" if "item_no" in keep else "class_key")
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from app_helpers import all_text, login, metrics, open_page
 
-PAGES = ["overview", "alerts", "statistics", "cameras", "quality", "elearning", "export"]
+PAGES = [
+    "overview", "alerts", "statistics", "cameras", "quality", "spotchecks", "elearning", "export",
+]  # fmt: skip
 
 
 def _where(district: str | None, alias: str = "") -> tuple[str, list]:
