@@ -47,9 +47,11 @@ def run_pipeline(
     from pipelines.settings import get_settings
     from pipelines.warehouse.project import ensure_manifest
 
-    ensure_manifest(get_settings(warehouse or None, landing or None))  # before the import
-    from pipelines.definitions import defs
-    from pipelines.resources import SkillWatchResource
+    screen = Console(file=sys.stdout)  # bound now: during the run stdout is the log file
+    with screen.status("loading the code location (dbt manifest, asset graph) …"):
+        ensure_manifest(get_settings(warehouse or None, landing or None))  # before the import
+        from pipelines.definitions import defs
+        from pipelines.resources import SkillWatchResource
 
     resources = {
         **(defs.resources or {}),
@@ -58,7 +60,6 @@ def run_pipeline(
     assets = [*(defs.assets or []), *(defs.asset_checks or [])]
     settings = get_settings(warehouse or None, landing or None)
     log_path = log_path or run_log.run_log_path(settings.warehouse)
-    screen = Console(file=sys.stdout)  # bound now: during the run stdout is the log file
     os.environ.setdefault("DBT_USE_COLORS", "false")  # dbt's lines go to a file, not a tty
     # a failing asset does not stop the others that do not need it; the summary names it
     return run_log.execute(

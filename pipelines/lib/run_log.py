@@ -141,7 +141,9 @@ class RunReporter:
             console=console,
             transient=True,
         )
-        self.overall = self.progress.add_task("starting", total=max(total_steps, 1))
+        self.overall = self.progress.add_task(
+            "planning the run (the Dagster instance records it)", total=total_steps or None
+        )
         self.detail = self.progress.add_task("", total=None, visible=False)
 
     # -- the display ------------------------------------------------------------------
@@ -300,14 +302,17 @@ def execute(assets, resources, instance, log_path: Path, screen: Console, verbos
     import dagster as dg
 
     with run_log(log_path) as handle:
-        job = dg.Definitions(
-            jobs=[dg.define_asset_job(job_name)], assets=assets, resources=resources
-        ).resolve_job_def(job_name)
-        reporter = RunReporter(screen, len(job.graph.nodes), handle, verbose)
-        job = job.with_logger_defs({"skillwatch": dagster_logger(reporter)})
+        reporter = RunReporter(screen, 0, handle, verbose)
         # a logger runs only when the run config names it (else Dagster's coloured console)
         run_config = {**(run_config or {}), "loggers": {"skillwatch": {}}}
         with reporter:
+            # resolving ~140 assets and recording the plan take tens of seconds before the
+            # first step: the display shows that it is busy, not a frozen terminal
+            job = dg.Definitions(
+                jobs=[dg.define_asset_job(job_name)], assets=assets, resources=resources
+            ).resolve_job_def(job_name)
+            reporter.progress.update(reporter.overall, total=len(job.graph.nodes))
+            job = job.with_logger_defs({"skillwatch": dagster_logger(reporter)})
             return job.execute_in_process(
                 run_config=run_config, raise_on_error=False, instance=instance
             )
