@@ -20,7 +20,7 @@ completed as (
 fast as (
     select
         *,
-        round(100 * recorded_minutes / nullif(module_minutes, 0), 0) as time_pct
+        cast(round(100 * recorded_minutes / nullif(module_minutes, 0)) as integer) as time_pct
     from completed
     where recorded_minutes < {{ var('o01_min_time_share') }} * module_minutes
 ),
@@ -81,7 +81,7 @@ final as (
             || module_id || ' 时长 ' || module_minutes || ' 分钟，实际学习 '
             || round(recorded_minutes, 1) || ' 分钟（' || time_pct || '%，低于 '
             || round(100 * {{ var('o01_min_time_share') }}, 0) || '%）而进度达 '
-            || round(progress_pct, 0) || '%' as evidence
+            || cast(round(progress_pct) as integer) || '%' as evidence
     from fast
     union all
     select

@@ -37,9 +37,9 @@ final as (
         learning_date as event_date,
         '线上学习记录 ' || record_id || '（' || coalesce(id_number_masked, '?') || '，模块 '
             || module_id || '）' || case when unchecked
-                then '学习 ' || round(recorded_minutes, 0) || ' 分钟无任何人脸核验'
+                then '学习 ' || cast(round(recorded_minutes) as integer) || ' 分钟无任何人脸核验'
                 else '人脸核验 ' || face_checks || ' 次失败 ' || face_failures || ' 次（'
-                    || round(100 * failure_share, 0) || '%）' end as evidence
+                    || cast(round(100 * failure_share) as integer) || '%）' end as evidence
     from judged
     where failure_share > {{ var('o04_failure_share') }} or unchecked
 )
