@@ -36,6 +36,9 @@ MAX_FIELD_CHARS = 131_072
 # XLSX: the dense cell range calamine allocates (rows x columns of the used extent, ~32
 # bytes a cell: 10 M cells ~ 320 MB); a year of one district's attendance is ~5 M cells
 MAX_XLSX_CELLS = 10_000_000
+# calamine reserves the shared-string table's declared count up front (4 billion: 96 GB
+# reserved, the process aborts): no sheet within MAX_XLSX_CELLS needs more strings
+MAX_SHARED_STRINGS = MAX_XLSX_CELLS
 MAX_XLSX_UNCOMPRESSED = 2 * 2**30  # all zip entries together, as actually inflated
 MAX_ZIP_ENTRIES = 10_000
 # sheet XML compresses 10-30x; a zip bomb thousands of times. Checked above 1 MiB only
@@ -356,11 +359,11 @@ def scan_xlsx(data: bytes) -> XlsxScan:
 
         try:
             parts = _sheet_parts(zf, read)
-            blank = (
-                _blank_shared_strings(read("xl/sharedStrings.xml"))
-                if "xl/sharedStrings.xml" in by_name
-                else set()
-            )
+            blank = set()
+            if "xl/sharedStrings.xml" in by_name:
+                strings = read("xl/sharedStrings.xml")
+                _check_shared_count(strings)
+                blank = _blank_shared_strings(strings)
             sheets = []
             for name, part in parts:
                 scan = scan_sheet(name, read(part), blank) if part else SheetScan(name)
@@ -369,6 +372,18 @@ def scan_xlsx(data: bytes) -> XlsxScan:
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise LimitExceeded(FileReason.UNREADABLE, f"XLSX zip: {type(exc).__name__}") from exc
     return XlsxScan(sheets)
+
+
+_SST_COUNT = re.compile(rb'\b(?:count|uniqueCount)="(\d+)"')
+
+
+def _check_shared_count(xml: bytes) -> None:
+    declared = max((int(n) for n in _SST_COUNT.findall(xml, 0, 2048)), default=0)
+    if declared > MAX_SHARED_STRINGS:
+        raise LimitExceeded(
+            FileReason.LIMIT_EXCEEDED,
+            f"shared-string table declares {declared} entries (limit {MAX_SHARED_STRINGS})",
+        )
 
 
 def _check_sheet(scan: SheetScan) -> None:

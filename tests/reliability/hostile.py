@@ -157,3 +157,20 @@ def xlsx_first_sheet_rows(data: bytes) -> int:
     finally:
         book.close()
     return max(len(rows) - 1, 0)
+
+
+def xlsx_shared_count(count: int) -> bytes:
+    """A small valid workbook whose shared-string table declares ``count`` entries."""
+    import re
+
+    data = xlsx({"Sheet1": [["id", "name"], ["1", "a"]]})
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                declared = f'count="{count}" uniqueCount="{count}"'.encode()
+                part = re.sub(rb'count="\d+" uniqueCount="\d+"', declared, part)
+            dst.writestr(info.filename, part)
+    return out.getvalue()

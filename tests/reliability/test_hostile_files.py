@@ -95,6 +95,23 @@ def test_calamine_alone_aborts_the_process_on_it_and_the_reader_does_not():
     assert guarded.stdout.strip() == "LIMIT_EXCEEDED"
 
 
+def test_a_shared_string_table_declaring_billions_is_refused_before_calamine():
+    error = _unreadable("a.xlsx", hostile.xlsx_shared_count(4_000_000_000))
+    assert error.reason == FileReason.LIMIT_EXCEEDED and "shared-string" in error.detail
+
+
+def test_an_abort_the_pre_scan_does_not_know_costs_that_file_alone(monkeypatch):
+    """calamine runs in a child process: with the shared-string check switched off, the
+    same workbook kills the child (SIGABRT), the file is unreadable with the reason, and
+    the next workbook is read by a fresh child."""
+    monkeypatch.setattr(file_guard, "MAX_SHARED_STRINGS", 10**12)
+    error = _unreadable("a.xlsx", hostile.xlsx_shared_count(4_000_000_000))
+    assert error.reason == FileReason.UNREADABLE
+    assert f"exit code {-signal.SIGABRT}" in error.detail and "memory allocation" in error.detail
+    table = read_delivery(Path("b.xlsx"), hostile.xlsx({"Sheet1": [["id"], ["1"], ["2"]]}))
+    assert table.frame["id"].to_list() == ["1", "2"]
+
+
 def test_a_declared_dimension_over_the_limit_is_refused():
     error = _unreadable("a.xlsx", hostile.xlsx_declared_dimension("A1:XFD1048576"))
     assert error.reason == FileReason.LIMIT_EXCEEDED and "declares" in error.detail
