@@ -47,9 +47,11 @@ NOT_EXECUTING = re.compile(r"^Dependencies for step (?P<step>\S+) failed: .*Not 
 
 
 class QuietLibraries(logging.Filter):
-    """Drops the noisy libraries' records below WARNING."""
+    """Drops the noisy libraries' records below WARNING, and Python warnings."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "py.warnings":  # Python warnings speak to developers: file only
+            return False
         if record.levelno >= logging.WARNING:
             return True
         return not any(record.name == n or record.name.startswith(n + ".") for n in NOISY)

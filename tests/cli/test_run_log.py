@@ -6,6 +6,7 @@ the run's log file, --verbose brings the libraries back.
 import io
 import logging
 import sys
+import warnings
 
 import dagster as dg
 import pytest
@@ -18,6 +19,7 @@ from pipelines.lib import run_log
 def deliveries(context: dg.AssetExecutionContext):
     logging.getLogger("great_expectations._docs_decorators").info("Skipping registering x")
     logging.getLogger("alembic.runtime.migration").info("Running upgrade abc -> def")
+    warnings.warn("Use 'dg dev' instead", DeprecationWarning, stacklevel=1)
     for done in (0, 14, 28):
         context.log.info(f"reading deliveries for validation: {done}/28")
     # what dagster-dbt does with every dbt line
@@ -76,6 +78,7 @@ def test_screen_has_a_line_per_step_and_the_file_has_everything(tmp_path, capfd)
     assert "PASS" not in screen and "STEP_START" not in screen
     err = capfd.readouterr().err
     assert "Skipping registering" not in err and "Running upgrade" not in err
+    assert "dg dev" not in err and "dg dev" in log
     # the file: library INFO, every Dagster event, the stdout line without its colour codes
     assert "Skipping registering x" in log and "Running upgrade abc -> def" in log
     assert "STEP_START" in log and "reading deliveries for validation: 28/28" in log
