@@ -38,6 +38,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from pipelines.lib import lake
+
 MAGIC = b"SWA1"
 KEY_ID_LEN, NONCE_LEN = 8, 12
 HEADER_LEN = len(MAGIC) + KEY_ID_LEN + NONCE_LEN
@@ -243,11 +245,11 @@ def rotate(archive: Path, keys: ArchiveKeys) -> RotateSummary:
 
 
 # --- authorised re-identification and rotation: ``skillwatch archive show|rotate`` --------
-ACCESS_LOG = "archive_access"  # lake/archive_access: who opened which file, when, why
+ACCESS_LOG = "archive_access"  # in the lake's catalogue: who opened which file, when, why
 
 
 def access_log_path(settings) -> Path:
-    return settings.lake / ACCESS_LOG
+    return lake.path(settings, ACCESS_LOG)
 
 
 def resolve(settings, ref: str) -> list[dict]:
