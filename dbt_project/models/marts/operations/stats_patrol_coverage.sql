@@ -1,9 +1,12 @@
--- 巡检覆盖率 per district: installed cameras patrolled within var('d02_patrol_days') days
+-- 巡检覆盖率 per district: installed cameras patrolled within var('d02_patrol_days') days.
+-- Without any work order delivered there is nothing to measure: no rows (mart_status says
+-- no_data), rather than a coverage of 0 that only reflects the missing feed.
 with
 
 cameras as (
     select * from {{ ref('fct_camera_patrols') }}
     where is_installed
+        and exists (select 1 from {{ ref('int_operations__work_orders') }})
 ),
 
 final as (
