@@ -650,3 +650,40 @@ def spotcheck_items(db: str, key: ScopeKey, week: str) -> pl.DataFrame:
         .join(classes, on="class_key", how="inner")
         .sort("item_no" if "item_no" in keep else "class_key")
     )
+
+
+PHOTO_PAIRS_SQL = """
+select p.photo_a, p.photo_b, p.matched_by, p.hash_distance, p.finding, p.day_a, p.day_b,
+       p.district_a, p.district_b, p.is_different_people
+from fct_photo_reuse p join dim_class c on c.class_key in (p.class_a_key, p.class_b_key)
+where c.class_id = ? and p.is_reused order by p.hash_distance
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def photo_pairs(db: str, key: ScopeKey, class_id: str) -> pl.DataFrame:
+    """W05: re-used check-in photos of a class. The pairs table spans two districts (it has
+    no district_code), so the read layer shows it to city-wide roles only."""
+    if key[0] == "district":
+        return pl.DataFrame()
+    return _q(db, key, PHOTO_PAIRS_SQL, [class_id])
+
+
+def photo_thumbnails(photo_ids: list[str]) -> dict[str, Path]:
+    """Thumbnails of check-in photos named by a scoped query."""
+    from pipelines.lib import delta_io
+
+    cfg = settings()
+    lazy = delta_io.scan(cfg.silver("photo_hashes"))
+    if lazy is None or not photo_ids:
+        return {}
+    rows = (
+        lazy.filter(pl.col("photo_id").is_in(photo_ids) & pl.col("thumb_path").is_not_null())
+        .select("photo_id", "thumb_path")
+        .collect()
+    )
+    return {
+        pid: cfg.warehouse / thumb
+        for pid, thumb in rows.iter_rows()
+        if (cfg.warehouse / thumb).exists()
+    }

@@ -44,6 +44,19 @@ class AppWarehouse:
             return pl.from_arrow(con.execute(query, params or []).to_arrow_table())
 
 
+def _register_alerts(settings: Settings) -> None:
+    """The alert register as the pipeline's alert_register asset leaves it after a build
+    (the warehouse tests' build stops before it): analysts act on registered alerts only."""
+    from pipelines.alerts import store
+
+    if store.read_register(settings).is_empty():
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+            candidates = pl.from_arrow(
+                con.execute("select * from alert_candidates").to_arrow_table()
+            )
+        store.update_register(settings, candidates)
+
+
 @pytest.fixture(scope="session")
 def app_wh(request, tmp_path_factory) -> AppWarehouse:
     # SKILLWATCH_TEST_APP_WAREHOUSE=<a built warehouse> skips the session build while
@@ -57,6 +70,7 @@ def app_wh(request, tmp_path_factory) -> AppWarehouse:
     target = root / "warehouse"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("dagster_home", "*.lock"))
     settings = get_settings(target, landing)
+    _register_alerts(settings)
     users = target / "users.yaml"
     add_user(users, "city", "city", PASSWORD)
     add_user(users, "auditor", "auditor", PASSWORD)

@@ -141,6 +141,20 @@ if alert["class_id"]:
             st.markdown("**摄像机画面（最近）**")
             st.image([str(p) for _, p in thumbs], caption=[c for c, _ in thumbs], width=160)
 
+if alert["rule_code"] == "W05" and alert["class_id"]:
+    pairs = data.photo_pairs(db, key, alert["class_id"])
+    if not pairs.is_empty():
+        st.markdown("**签到照片比对（疑似重复使用）**")
+        thumbs = data.photo_thumbnails(pairs["photo_a"].to_list() + pairs["photo_b"].to_list())
+        for pair in pairs.head(6).iter_rows(named=True):
+            left, right, info = st.columns([1, 1, 2])
+            for col, photo, day in ((left, pair["photo_a"], pair["day_a"]),
+                                    (right, pair["photo_b"], pair["day_b"])):  # fmt: skip
+                if photo in thumbs:
+                    col.image(str(thumbs[photo]), caption=f"{photo} {day}", width=140)
+                else:
+                    col.caption(f"{photo}（无图像）")
+            info.caption(f"{pair['finding'] or ''} · 差异 {pair['hash_distance']}")
 evidence = data.alert_evidence(db, key, alert["class_id"]) if alert["class_id"] else {}
 klass = evidence.get("class")
 frames = (

@@ -15,15 +15,15 @@ db = data.db_path()
 st.title("数据质量")
 dq = data.data_quality(db, key)
 by = dq["by_district"]
-if by.is_empty():
-    ui.no_data()
-    st.stop()
-total_checks = int(by["checks"].sum())
-total_passed = int(by["passed"].sum())
+total_checks = int(by["checks"].sum()) if not by.is_empty() else 0
+total_passed = int(by["passed"].sum()) if not by.is_empty() else 0
 c = st.columns(3)
 c[0].metric("检查项", total_checks)
 c[1].metric("通过率", f"{total_passed / total_checks:.1%}" if total_checks else "—")
 c[2].metric("隔离记录", dq["quarantine"].height)
+if by.is_empty():
+    ui.no_data("暂无校验结果。No validation results yet.")
+    st.stop()
 
 st.subheader("各区、各数据项通过率")
 st.altair_chart(
