@@ -1,7 +1,8 @@
 """The fuzz corpus: generated malformed deliveries, none crashes, none loses a row or a reason.
 
 Derandomized (the same corpus every run, so a failure reproduces); the total number of
-generated deliveries across the tests below is over 1,000. The big profile is
+generated deliveries across the tests below is 1,000 (420 CSV, 180 JSON Lines, 250 XLSX, 150
+other files), plus 60 landing trees. The big profile is
 ``benchmarks/fuzz_deliveries.py``, which records tried / survived / lost per class.
 """
 
@@ -34,13 +35,13 @@ def ingestor(tmp_path_factory):
     return Ingestor(get_settings(root / "warehouse", root / "landing"))
 
 
-@settings(FUZZ, max_examples=450)
+@settings(FUZZ, max_examples=420)
 @given(case=fuzz.csv_cases())
 def test_generated_csv_deliveries_account_for_every_row(ingestor, case):
     fuzz.account_for(ingestor, case)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=180)
 @given(case=fuzz.jsonl_cases())
 def test_generated_jsonl_deliveries_account_for_every_row(ingestor, case):
     fuzz.account_for(ingestor, case)
@@ -52,7 +53,7 @@ def test_generated_xlsx_deliveries_account_for_every_row(ingestor, case):
     fuzz.account_for(ingestor, case)
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=150)
 @given(case=fuzz.other_cases())
 def test_generated_other_files_are_refused_with_a_reason(ingestor, case):
     assert fuzz.account_for(ingestor, case).status == "unreadable"
