@@ -140,6 +140,11 @@ class Settings(BaseSettings):
         gt=0,
         description="a source that delivered nothing for longer than this is flagged stale",
     )
+    run_token: str | None = Field(
+        default=None,
+        description="set by `skillwatch run` for the processes it starts, so a watchdog can "
+        "end a killed run's children; internal, never set by hand",
+    )
     delta_retention_days: float = Field(
         default=30.0,
         gt=0,
