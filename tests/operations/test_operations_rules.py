@@ -220,3 +220,40 @@ def test_w12_online_modules_count_towards_delivered_hours(mart, run_model):
     assert "2 个线上模块" in run_model("alert_w12_hours_short")["evidence"][0]
     online(mart, "OLX", "p2", "2026-09-13 20:00", 60, module="M9")  # a third module: 100 %
     assert run_model("alert_w12_hours_short").is_empty()
+
+
+# --- a patrol's result against the camera's picture that day -----------------------------
+def test_patrol_picture_check_counts_moved_frames_only_after_a_relocation(mart, run_model):
+    def patrol(oid, camera, closed):
+        mart.add("intermediate.int_operations__work_orders", [dict(
+            order_id=oid, camera_id=camera, district_code=D, institution_id="JG1",
+            order_kind="巡检", opened_at=ts(closed) - dt.timedelta(hours=1),
+            closed_at=ts(closed), order_result="完成", is_open=False, is_done=True)])  # fmt: skip
+
+    def frame(camera, at, **flags):
+        row = dict(camera_id=camera, captured_at=ts(at), status="ok", dark=False, covered=False,
+                   out_of_focus=False, moved=False, frozen=False)  # fmt: skip
+        mart.add("alerts.stg_alerts__camera_frames", [{**row, **flags}])
+
+    patrol("P-MOVED", "A", "2026-09-05 16:00")  # moved all day, no relocation: a fault
+    frame("A", "2026-09-05 09:00", moved=True)
+    frame("A", "2026-09-05 10:00", moved=True)
+    patrol("P-RELOC", "B", "2026-09-05 16:00")  # relocated at 11:00: the new site is the view
+    mart.add("marts.fct_camera_history", [dict(camera_id="B", district_code=D,
+             institution_id="JG1", happened_at=ts("2026-09-05 11:00"), event="relocated",
+             order_id="M-B", site_number=2)])  # fmt: skip
+    frame("B", "2026-09-05 12:00", moved=False)
+    frame("B", "2026-09-05 10:00", moved=True)  # before the relocation: the old site
+    patrol("P-DARK", "C", "2026-09-06 16:00")
+    frame("C", "2026-09-06 09:00", dark=True)
+    frame("C", "2026-09-05 09:00")  # another day
+    patrol("P-NONE", "E", "2026-09-06 16:00")
+    out = run_model("fct_patrol_picture_checks")
+    got = {r["order_id"]: (r["picture_status"], r["frames"], r["moved_frames"])
+           for r in out.iter_rows(named=True)}  # fmt: skip
+    assert got == {
+        "P-MOVED": ("faults", 2, 2),
+        "P-RELOC": ("ok", 2, 0),
+        "P-DARK": ("faults", 1, 0),
+        "P-NONE": ("no_frames", 0, 0),
+    }

@@ -36,6 +36,7 @@
 -- depends_on: {{ ref('fct_enrolments') }}
 -- depends_on: {{ ref('fct_inspections') }}
 -- depends_on: {{ ref('fct_online_learning') }}
+-- depends_on: {{ ref('fct_patrol_picture_checks') }}
 -- depends_on: {{ ref('fct_person_overlaps') }}
 -- depends_on: {{ ref('fct_photo_reuse') }}
 -- depends_on: {{ ref('fct_quarantine') }}
