@@ -23,6 +23,7 @@ import csv
 import json
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,17 +294,27 @@ def _read_csv_module(text: str) -> RawTable:
     numbers: list[int] = []
     broken: list[RawRecord] = []
     ordinal = 0
-    for rec in framed[1:]:
+    queue = deque(framed[1:])
+    while queue:
+        rec = queue.popleft()
         problem, fields = rec.problem, None
         if problem is None:
             try:
                 fields = _split_record(rec.text)
-            except csv.Error:  # a field over the csv module's limit, a stray line break
-                problem = "field_too_long" if len(rec.text) > MAX_FIELD_CHARS else "csv_error"
+            except csv.Error as exc:  # a field over the csv module's limit, a stray "\r"
+                problem = "field_too_long" if "field limit" in str(exc) else "csv_error"
             else:
                 if any(len(f) > MAX_FIELD_CHARS for f in fields):
                     problem = "field_too_long"
         record = None if problem else _record_fields(fields, n)
+        wrong = problem == "field_too_long" or (record is not None and len(record) != n)
+        if wrong and "\n" in rec.text:
+            # a quoted field over several lines that does not give a record of the header's
+            # width is a stray quote, not a line break in a value: its first line is the
+            # broken record and the lines it swallowed are framed again, as records
+            first, rest = rec.text.split("\n", 1)
+            queue.extendleft(reversed(record_count.frame_csv(rest, whole_file=False)))
+            rec, problem = record_count.Framed(first, "stray_quote"), "stray_quote"
         if problem is None and record is None:
             continue  # no value at all: not a record
         ordinal += 1

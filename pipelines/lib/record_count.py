@@ -62,10 +62,12 @@ def _quoted_record_end(text: str, pos: int) -> int | None:
         pos = m.end()
 
 
-def frame_csv(text: str) -> list[Framed]:
+def frame_csv(text: str, whole_file: bool = True) -> list[Framed]:
     """Every physical record of a CSV text, in order, blank ones included (the caller
-    decides what a blank record is); header first."""
-    text = line_breaks_of(text)
+    decides what a blank record is); header first. ``whole_file=False`` frames a part of a
+    file again (after a stray quote): its line ends were decided for the whole file."""
+    if whole_file:
+        text = line_breaks_of(text)
     n = len(text)
     out: list[Framed] = []
     pos = 0

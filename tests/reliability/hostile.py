@@ -83,17 +83,19 @@ def xlsx_zip_bomb(mib: int = 40) -> bytes:
 # --- independent counts ----------------------------------------------------------------
 
 
-def csv_records(text: str) -> list[tuple[list[str] | None, bool]]:
-    """(fields, blank) per physical record, by a character state machine; an unterminated
-    quote makes its opening line one record with fields None, and framing resumes after it.
-    Line ends: ``\\n`` (``\\r\\n``), or lone ``\\r`` in a file without any ``\\n``."""
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")
-    out: list[tuple[list[str] | None, bool]] = []
+def csv_records(text: str) -> list[tuple[list[str] | None, int, int, bool]]:
+    """(fields, start, end) per physical record, by a character state machine; an
+    unterminated quote makes its opening line one record with fields None, and framing
+    resumes after it. Line ends: ``\\n`` (``\\r\\n``), or lone ``\\r`` in a file without
+    any ``\\n`` (the caller normalises those first)."""
+    out: list[tuple[list[str] | None, int, int, bool]] = []
     i, n = 0, len(text)
     while i < n:
         start = i
         fields, cur, state = [], [], "start"  # start | plain | quoted | after_quote
+        # a lone '\r' outside quotes is an error for the csv module (which the reader
+        # uses for records holding a quote): such a record is a row, with a reason
+        stray_cr = False
         while i < n:
             ch = text[i]
             if state == "quoted":
@@ -109,6 +111,8 @@ def csv_records(text: str) -> list[tuple[list[str] | None, bool]]:
                 continue
             if ch == "\n":
                 break
+            if ch == "\r" and i + 1 < n and text[i + 1] != "\n":
+                stray_cr = True
             if ch == ",":
                 fields.append("".join(cur))
                 cur, state = [], "start"
@@ -121,23 +125,58 @@ def csv_records(text: str) -> list[tuple[list[str] | None, bool]]:
         if state == "quoted":  # unterminated: the opening line alone, then resume
             eol = text.find("\n", start)
             eol = n if eol == -1 else eol
-            out.append((None, False))
+            out.append((None, start, eol, False))
             i = eol + 1
             continue
         fields.append("".join(cur))
         if fields and fields[-1].endswith("\r"):
             fields[-1] = fields[-1][:-1]
-        out.append((fields, all(not f.strip() for f in fields)))
+        out.append((fields, start, i, stray_cr and '"' in text[start:i]))
         i += 1
     return out
 
 
+def _width(fields: list[str], n: int) -> int:
+    """Fields counted as the reader counts them: blank fields past the header's width are
+    trailing separators, not fields."""
+    while len(fields) > n and not fields[-1].strip():
+        fields = fields[:-1]
+    return len(fields)
+
+
+def _rows(text: str, n: int) -> int:
+    """Records of ``text`` that are rows; a record spanning lines whose width is not the
+    header's (or whose field is over the limit) is a stray quote: its first line is one
+    row and the rest is counted again."""
+    rows = 0
+    for fields, start, end, csv_error in csv_records(text):
+        spans = "\n" in text[start:end]
+        if fields is None or csv_error:
+            rows += 1
+            continue
+        if not any(f.strip() for f in fields):
+            continue  # no value at all: not a row
+        wrong = _width(fields, n) != n or any(len(f) > 131_072 for f in fields)
+        if spans and wrong:
+            rows += 1 + _rows(text[text.index("\n", start) + 1 : end], n)
+        else:
+            rows += 1
+    return rows
+
+
 def csv_data_rows(text: str) -> int:
     """Rows after the header (the first non-blank record); blank records are no rows."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
     records = csv_records(text)
-    while records and records[0][1]:
+    while records and records[0][0] is not None and not any(f.strip() for f in records[0][0]):
         records.pop(0)
-    return sum(1 for fields, blank in records[1:] if not blank)
+    if not records:
+        return 0
+    head, _, end, _ = records[0]
+    if head is None:
+        return 0
+    return _rows(text[end + 1 :], len(head))
 
 
 def jsonl_rows(text: str) -> int:
