@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -37,11 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=2000, help="deliveries per format family")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", choices=["csv", "jsonl", "xlsx", "other"], help="one family")
     args = ap.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="fuzz-"))
     ingestor = Ingestor(get_settings(root / "warehouse", root / "landing"))
     tally: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    failures: list[str] = []
+    failures: list[tuple[str, fuzz.Case]] = []
 
     def run(case: fuzz.Case) -> None:
         row = tally[case.kind]
@@ -50,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             outcome = fuzz.account_for(ingestor, case)
         except AssertionError:
             row["lost"] += 1
-            failures.append(f"LOST {case!r}\n{traceback.format_exc()}")
+            failures.append((f"LOST {traceback.format_exc()}", case))
             return
         except Exception:
             row["crashed"] += 1
-            failures.append(f"CRASHED {case!r}\n{traceback.format_exc()}")
+            failures.append((f"CRASHED {traceback.format_exc()}", case))
             return
         row["survived"] += 1
         row[outcome.status] += 1
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     started = time.perf_counter()
     for name, strategy in families.items():
+        if args.only and name != args.only:
+            continue
         profile = settings(
             max_examples=args.examples if name != "other" else max(args.examples // 4, 1),
             deadline=None,
@@ -96,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         out = HERE / "_work" / "fuzz_failures.txt"
         out.parent.mkdir(exist_ok=True)
-        out.write_text("\n\n".join(f[:5000] for f in failures), encoding="utf-8")
+        text = "\n\n".join(f"{why}\n{case!r:.3000}" for why, case in failures)
+        out.write_text(text, encoding="utf-8")
+        with out.with_suffix(".pickle").open("wb") as fh:  # the cases, to replay one by one
+            pickle.dump([case for _, case in failures], fh)
         print(f"\n{len(failures)} failing cases written to {out}")
     return 1 if failures else 0
 

@@ -14,6 +14,8 @@ import zipfile
 import openpyxl
 import xlsxwriter
 
+FIELD_LIMIT = 131_072  # the csv module's default field limit, which the reader keeps
+
 BODY_ZH = "id,name\n" + "".join(f"{i},张三{i}\n" for i in range(10))
 
 
@@ -95,7 +97,9 @@ def csv_records(text: str) -> list[tuple[list[str] | None, int, int, bool]]:
         fields, cur, state = [], [], "start"  # start | plain | quoted | after_quote
         # a lone '\r' outside quotes is an error for the csv module (which the reader
         # uses for records holding a quote): such a record is a row, with a reason
-        stray_cr = False
+        # the csv module stops at the first of its errors: a stray '\r' or a field over its
+        # limit (which the reader treats as a stray quote when the record spans lines)
+        first_cr = first_long = None
         while i < n:
             ch = text[i]
             if state == "quoted":
@@ -107,12 +111,14 @@ def csv_records(text: str) -> list[tuple[list[str] | None, int, int, bool]]:
                     state = "after_quote"
                 else:
                     cur.append(ch)
+                    if len(cur) > FIELD_LIMIT and first_long is None:
+                        first_long = i
                 i += 1
                 continue
             if ch == "\n":
                 break
-            if ch == "\r" and i + 1 < n and text[i + 1] != "\n":
-                stray_cr = True
+            if ch == "\r" and i + 1 < n and text[i + 1] != "\n" and first_cr is None:
+                first_cr = i + 1
             if ch == ",":
                 fields.append("".join(cur))
                 cur, state = [], "start"
@@ -120,6 +126,8 @@ def csv_records(text: str) -> list[tuple[list[str] | None, int, int, bool]]:
                 state = "quoted"
             else:
                 cur.append(ch)
+                if len(cur) > FIELD_LIMIT and first_long is None:
+                    first_long = i
                 state = "plain" if state == "start" else state
             i += 1
         if state == "quoted":  # unterminated: the opening line alone, then resume
@@ -131,7 +139,8 @@ def csv_records(text: str) -> list[tuple[list[str] | None, int, int, bool]]:
         fields.append("".join(cur))
         if fields and fields[-1].endswith("\r"):
             fields[-1] = fields[-1][:-1]
-        out.append((fields, start, i, stray_cr and '"' in text[start:i]))
+        cr_first = first_cr is not None and (first_long is None or first_cr < first_long)
+        out.append((fields, start, i, cr_first and '"' in text[start:i]))
         i += 1
     return out
 
@@ -156,7 +165,7 @@ def _rows(text: str, n: int) -> int:
             continue
         if not any(f.strip() for f in fields):
             continue  # no value at all: not a row
-        wrong = _width(fields, n) != n or any(len(f) > 131_072 for f in fields)
+        wrong = _width(fields, n) != n or any(len(f) > FIELD_LIMIT for f in fields)
         if spans and wrong:
             rows += 1 + _rows(text[text.index("\n", start) + 1 : end], n)
         else:
