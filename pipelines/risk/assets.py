@@ -170,8 +170,7 @@ def spotcheck_outcomes(skillwatch: SkillWatchResource):
 # the publication too, so the auditor file carries the scores of this run
 risk_job = dg.define_asset_job(
     "risk_scores",
-    selection=dg.AssetSelection.assets(risk_scores)
-    | dg.AssetSelection.assets(AUDITOR_KEY),
+    selection=dg.AssetSelection.assets(risk_scores) | dg.AssetSelection.assets(AUDITOR_KEY),
 )
 spotcheck_job = dg.define_asset_job(
     "spotcheck", selection=dg.AssetSelection.assets(spotcheck_draw, spotcheck_outcomes)
