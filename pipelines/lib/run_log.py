@@ -79,7 +79,11 @@ def configure_console(verbose: bool = False) -> None:
         handler.addFilter(QuietLibraries())
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    logging.captureWarnings(True)  # warnings as records: in the file, on screen if verbose
+    # warnings as records: in the file, on screen if verbose. Off first: captureWarnings(True)
+    # does nothing once called, even when something (pytest, another tool) has since put its
+    # own warnings.showwarning back, and warnings would then bypass the log
+    logging.captureWarnings(False)
+    logging.captureWarnings(True)
 
 
 def run_log_path(warehouse: Path, now: dt.datetime | None = None) -> Path:
