@@ -45,14 +45,18 @@ def test_committed_seeds_equal_the_contract():
 def test_every_staging_model_is_downstream_of_its_bronze_asset():
     import dagster as dg
 
-    from pipelines.contract import DISTRICT_FEEDS
+    from pipelines.contract import DISTRICT_FEEDS, OPERATIONS_FEEDS
     from pipelines.warehouse.assets import skillwatch_dbt_assets
 
     deps = {
         spec.key.path[-1]: {d.asset_key for d in spec.deps} for spec in skillwatch_dbt_assets.specs
     }
-    for feed in [*DISTRICT_FEEDS, "deliveries", "quarantine", "dq_results"]:
-        assert deps[f"stg_district_feeds__{feed}"] == {dg.AssetKey(["bronze", feed])}
+    # the newer feeds' staging models are named after their area, not the district folder
+    staging = {"online_learning": "stg_online_learning__records"}
+    staging |= {feed: f"stg_operations__{feed}" for feed in OPERATIONS_FEEDS}
+    for feed in [*DISTRICT_FEEDS, *OPERATIONS_FEEDS, "deliveries", "quarantine", "dq_results"]:
+        model = staging.get(feed, f"stg_district_feeds__{feed}")
+        assert deps[model] == {dg.AssetKey(["bronze", feed])}, model
 
 
 @pytest.fixture(scope="module")
