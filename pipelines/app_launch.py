@@ -63,6 +63,7 @@ def print_demo_users(settings, console) -> None:
         lines.append(f"  {name} ({role}{' ' + district if district else ''}): {password}")
     console.print(
         "[bold]Open the analysts' app:[/] .venv/bin/skillwatch app  (then http://127.0.0.1:8501)"
-        ", users (name: password, shown once):"
+        ", users (name: password, shown once):",
+        soft_wrap=True,
     )
     console.print("\n".join(lines), highlight=False, markup=False)  # passwords are not markup

@@ -93,10 +93,14 @@ def print_closing_summary(settings: Settings, console: Console, dagster_command:
 
     console.print("\n[bold]Next[/]")
     for command, why in (
-        (".venv/bin/skillwatch app", "the analysts' app (总览, 预警, 统计, 数据质量, 查询导出)"),
+        (
+            ".venv/bin/skillwatch app",
+            "the analysts' app (总览, 预警, 统计, 视频, 数据质量, 抽查, …)",
+        ),
         (dagster_command, "Dagster with this run's history, then http://127.0.0.1:3000"),
         (".venv/bin/skillwatch alerts list", "the alerts, every rule family"),
         (".venv/bin/skillwatch sql", "read-only SQL on the auditors' file"),
         (".venv/bin/skillwatch docs", "where every document is"),
     ):
-        console.print(f"  {escape(command)}\n      {escape(why)}", highlight=False)
+        # soft_wrap: a command cut at the console's width (80 when piped) cannot be pasted
+        console.print(f"  {escape(command)}\n      {escape(why)}", highlight=False, soft_wrap=True)
