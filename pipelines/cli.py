@@ -287,6 +287,16 @@ DELEGATED: dict[str, tuple[str, str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # the reader went away (`skillwatch sql … | head`): it has what it wanted. Point
+        # stdout at /dev/null so the interpreter's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv: list[str] | None) -> int:
     from pipelines.lib.run_log import configure_console
 
     argv = sys.argv[1:] if argv is None else argv

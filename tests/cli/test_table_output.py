@@ -101,3 +101,20 @@ def test_format_follows_the_stream():
     assert table_output.resolve_format("json", Tty()) == "json"
     with pytest.raises(ValueError):
         table_output.resolve_format("xml", io.StringIO())
+
+
+def test_a_reader_that_stops_early_is_not_an_error(published):
+    """`skillwatch sql … | head -1`: the pipe closes after one line, the console says nothing."""
+    import subprocess
+    import sys
+
+    sql = "select range as n from range(200000)"
+    shell = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "sql", "--db", str(published), "-c", sql],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    first = shell.stdout.readline()
+    shell.stdout.close()  # what head does after its line
+    err = shell.stderr.read().decode()
+    assert shell.wait(timeout=60) == 0, err
+    assert first == b"n\n" and "Traceback" not in err and "Broken pipe" not in err, err
