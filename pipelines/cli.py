@@ -18,11 +18,13 @@ console = Console()
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from simulator.city import simulate_city
+    from simulator.prevalence import parse_fraud_rate
 
     start = dt.date.fromisoformat(args.start) if args.start else None
     written = simulate_city(
-        Path(args.out), scale=args.scale, seed=args.seed, start=start, days=args.days, progress=True
-    )
+        Path(args.out), scale=args.scale, seed=args.seed, start=start, days=args.days,
+        progress=True, fraud_rate=parse_fraud_rate(args.fraud_rate),
+    )  # fmt: skip
     d = written["districts"]
     console.print(
         f"[green]simulated[/] {d.files_written} district files, "
@@ -311,6 +313,11 @@ def _dispatch(argv: list[str] | None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--start", help="first data day, YYYY-MM-DD")
     p.add_argument("--days", type=int)
+    p.add_argument(
+        "--fraud-rate", default="3%",
+        help="share of classes carrying planted fraud (0.03 or 3%%; default 3%%, spread over a few "
+        "bad institutions); 'dense' = every behaviour on ~1/3 of classes (the rule tests' city)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_simulate)
 
     p = sub.add_parser("run", help="ingest the landing folder and build the warehouse")

@@ -38,12 +38,15 @@ def simulate(
     start: dt.date | None = None,
     days: int | None = None,
     progress: bool = False,
+    fraud_rate: float | None = None,
 ) -> SimulationSummary:
+    """``fraud_rate``: share of classes carrying planted fraud (``prevalence.py``; the CLI's
+    default is ``prevalence.DEFAULT_FRAUD_RATE``); None = the dense test city."""
     sc, window = resolve(scale, start, days)
     out = Path(out)
     with _Progress(progress) as bar:
         bar.step("building the city")
-        city = world.build(sc, window, seed)
+        city = world.build(sc, window, seed, fraud_rate)
         bar.step("cutting deliveries")
         planned = deliveries_mod.plan(city)
         planned = defects.plant(city, planned)
@@ -79,8 +82,11 @@ def simulate(
             "defect_rows": len(defect_rows),
             "fraud_cases": fraud.height,
             "fraud_by_rule": dict(sorted(fraud.group_by("rule_code").len().iter_rows())),
+            **({} if fraud_rate is None else truth.prevalence_summary(city, fraud, fraud_rate)),
         }
-        truth_dir = truth.write(out, files, defect_rows, fraud, summary)
+        fraud = truth.with_causes(fraud, city.frames["enrolments"])
+        classes = truth.class_truth(city, fraud)
+        truth_dir = truth.write(out, files, defect_rows, fraud, summary, classes)
     return SimulationSummary(
         out=out,
         truth_dir=truth_dir,

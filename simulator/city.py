@@ -20,13 +20,16 @@ def simulate_city(
     days: int | None = None,
     progress: bool = False,
     cameras: bool = True,
+    fraud_rate: float | None = None,
 ) -> dict:
     """Write every source of the city into one landing folder; returns what was written."""
     from simulator.elearning.simulate import simulate_elearning, teachers_in_landing
 
     out = Path(out)
     _, window = resolve(scale, start, days)
-    districts: SimulationSummary = simulate(out, scale, seed, start, days, progress)
+    districts: SimulationSummary = simulate(
+        out, scale, seed, start, days, progress, fraud_rate=fraud_rate
+    )
     shutil.rmtree(out / "elearning", ignore_errors=True)  # a re-run replaces, never mixes
     elearning = simulate_elearning(
         out,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import prevalence
 from simulator.classes import in_window
 from simulator.institutions import Institution, Teacher
 from simulator.scales import Scale, Window
@@ -38,12 +39,20 @@ NM_BURST, NM_FACE, NM_ATTEND, NM_HOURS, NM_CAPACITY = (
     "NM_burst", "NM_face", "NM_attend", "NM_hours", "NM_capacity",
 )  # fmt: skip
 NM_LICENCE = "NM_licence"
+BEHAVIOURS = (
+    W01_BLANK, W01_LATE, W06_BURST, W06_REPEAT, W07_LOW, W08_GHOSTS, W12_SHORT,
+    W16_OVER, W09_EXPIRED, W09_OCC, W10_LICENCE, W10_STATUS,
+)  # fmt: skip
+# behaviours any running class can carry (a cheat the sparse plan left without one)
+ALWAYS_FITS = (W01_BLANK, W01_LATE, W06_BURST, W07_LOW, W16_OVER, W09_OCC)
 
 
 @dataclass
 class Plan:
     status_changes: list[tuple[dt.date, str, str]] = field(default_factory=list)
     licence_renewals: list[tuple[dt.date, str, dt.date]] = field(default_factory=list)
+    # classes chosen to cheat under a realistic fraud rate (empty in the dense test city)
+    cheating: list[str] = field(default_factory=list)
 
 
 def claim_day(cls: Class, window: Window) -> bool:
@@ -70,16 +79,27 @@ def plan_classes(
     institutions: dict[str, Institution],
     teachers: dict[str, Teacher],
     other_trade_teacher: Callable[[Institution, str], Teacher],
+    fraud_rate: float | None = None,
 ) -> Plan:
     plan = Plan()
     cheats: list[Class] = []
     touched_inst: set[str] = set()
     touched_teacher: set[str] = set()
-    behaviours = (
-        W01_BLANK, W01_LATE, W06_BURST, W06_REPEAT, W07_LOW, W08_GHOSTS, W12_SHORT,
-        W16_OVER, W09_EXPIRED, W09_OCC, W10_LICENCE, W10_STATUS,
-    )  # fmt: skip
-    for b in behaviours:
+
+    def apply(b: str, cls: Class) -> None:
+        _apply(b, cls, rng, window, plan, institutions, teachers, other_trade_teacher)
+        cls.behaviours.add(b)
+        if b in (W10_LICENCE, W10_STATUS):
+            touched_inst.add(cls.institution_id)
+        if b == W09_EXPIRED:
+            touched_teacher.add(cls.sessions[0].teacher_id)
+        if cls not in cheats:
+            cheats.append(cls)
+
+    if fraud_rate is not None:
+        _plan_sparse(rng, window, classes, fraud_rate, apply, touched_inst, touched_teacher)
+        plan.cheating = [c.class_id for c in classes if c.behaviours]
+    for b in BEHAVIOURS if fraud_rate is None else ():
         pool = [c for c in classes if _eligible(b, c, window)]
         if b in (W10_LICENCE, W10_STATUS):
             pool = [c for c in pool if c.institution_id not in touched_inst]
@@ -96,15 +116,7 @@ def plan_classes(
             src = known if known and (rng.random() < 0.5 or not fresh) else fresh
             if not src:
                 break
-            cls = src[int(rng.integers(0, len(src)))]
-            _apply(b, cls, rng, window, plan, institutions, teachers, other_trade_teacher)
-            cls.behaviours.add(b)
-            if b in (W10_LICENCE, W10_STATUS):
-                touched_inst.add(cls.institution_id)
-            if b == W09_EXPIRED:
-                touched_teacher.add(cls.sessions[0].teacher_id)
-            if cls not in cheats:
-                cheats.append(cls)
+            apply(b, src[int(rng.integers(0, len(src)))])
     honest = [c for c in classes if not c.behaviours]
     for b in (NM_BURST, NM_FACE, NM_ATTEND, NM_HOURS, NM_CAPACITY, NM_LICENCE):
         pool = [c for c in honest if _eligible(b, c, window) and not c.behaviours]
@@ -127,6 +139,48 @@ def plan_classes(
                 _drop_hours(cls, 0.92)
             cls.behaviours.add(b)
     return plan
+
+
+def _free(b: str, cls: Class, touched_inst: set[str], touched_teacher: set[str]) -> bool:
+    """W10 once per institution, W09's expiry once per teacher (a second would be the same
+    cause counted twice)."""
+    if b in (W10_LICENCE, W10_STATUS) and cls.institution_id in touched_inst:
+        return False
+    return not (b == W09_EXPIRED and cls.sessions[0].teacher_id in touched_teacher)
+
+
+def _plan_sparse(rng, window, classes, rate, apply, touched_inst, touched_teacher) -> None:
+    """Realistic prevalence: only the classes ``prevalence.cheating_classes`` chose cheat,
+    each behaviour on about 1.5 x cheats / behaviours of them (fewest behaviours first, so
+    every cheat does something). A behaviour none of the cheats can carry (W08 needs a
+    claimed class of 10+ sessions) goes to one more class, of a cheating institution when
+    one has a class that fits."""
+    cheats = prevalence.cheating_classes(rng, classes, rate)
+    per_behaviour = max(1, round(1.5 * len(cheats) / len(BEHAVIOURS)))
+    for b in BEHAVIOURS:
+        pool = [c for c in cheats if _eligible(b, c, window)]
+        if not any(_free(b, c, touched_inst, touched_teacher) for c in pool):
+            bad = {c.institution_id for c in cheats}
+            wider = [c for c in classes if _eligible(b, c, window) and c not in cheats
+                     and _free(b, c, touched_inst, touched_teacher)]  # fmt: skip
+            wider = [c for c in wider if c.institution_id in bad] or wider
+            if not wider:
+                continue
+            extra = wider[int(rng.integers(0, len(wider)))]
+            cheats.append(extra)
+            pool = [extra]
+        for _ in range(per_behaviour):
+            free = [c for c in pool if b not in c.behaviours
+                    and _free(b, c, touched_inst, touched_teacher)]  # fmt: skip
+            if not free:
+                break
+            fewest = min(len(c.behaviours) for c in free)
+            free = [c for c in free if len(c.behaviours) == fewest]
+            apply(b, free[int(rng.integers(0, len(free)))])
+    for cls in cheats:
+        if not cls.behaviours:
+            fits = [b for b in ALWAYS_FITS if _eligible(b, cls, window)] or [W16_OVER]
+            apply(fits[int(rng.integers(0, len(fits)))], cls)
 
 
 def _drop_hours(cls: Class, target: float) -> None:
@@ -182,10 +236,17 @@ def plan_people(
     classes: list[Class],
     enroller: Enroller,
     enrolments: dict[str, list],
+    cheating: set[str] | None = None,
 ) -> None:
     """Cross-class cheating: one person in two overlapping classes (W04), one person claimed
-    for twice in the same trade and level (W15); and honest upgrades to the next level."""
+    for twice in the same trade and level (W15); and honest upgrades to the next level.
+    Under a realistic fraud rate (``cheating`` = the cheating classes) the class that takes
+    the double-attending or re-claimed person (b) is a cheating one, about one pair of each
+    per four cheating classes."""
     n_pairs = max(1, round(scale.fraud_share * len(classes) / 2))
+    n_honest_pairs = n_pairs
+    if cheating is not None:
+        n_pairs = max(1, round(len(cheating) / 4))
     sessions = {c.class_id: in_window(c, window) for c in classes}
     running = [c for c in classes if sessions[c.class_id]]
     # W04: classes with overlapping sessions inside the window
@@ -196,6 +257,7 @@ def plan_people(
                 sessions[a.class_id], sessions[b.class_id]
             ):
                 w04.append((a, b))
+    w04 = _cheat_side(w04, cheating)
     for k in rng.permutation(len(w04))[:n_pairs].tolist():
         a, b = w04[k]
         _double(rng, enroller, enrolments, a, b, DOUBLE)
@@ -208,6 +270,7 @@ def plan_people(
         if (a.occupation_code, a.level) == (b.occupation_code, b.level)
         and a.institution_id != b.institution_id
     ]
+    w15 = _cheat_side(w15, cheating)
     for k in rng.permutation(len(w15))[:n_pairs].tolist():
         a, b = w15[k]
         tag = GHOST if overlaps(a, b) else REPEAT_CLAIM
@@ -219,9 +282,23 @@ def plan_people(
         for b in classes[i + 1 : i + 60]
         if a.occupation_code == b.occupation_code and a.level != b.level and not overlaps(a, b)
     ]
-    for k in rng.permutation(len(ups))[: max(1, n_pairs)].tolist():
+    for k in rng.permutation(len(ups))[: max(1, n_honest_pairs)].tolist():
         a, b = ups[k]
         _double(rng, enroller, enrolments, a, b, UPGRADE)
+
+
+def _cheat_side(pairs: list[tuple], cheating: set[str] | None) -> list[tuple]:
+    """Dense city: every pair as it is. Realistic rate: pairs with a cheating class, that
+    class second (the one that enrols the person)."""
+    if cheating is None:
+        return pairs
+    out = []
+    for a, b in pairs:
+        if b.class_id in cheating:
+            out.append((a, b))
+        elif a.class_id in cheating:
+            out.append((b, a))
+    return out
 
 
 def ensure_repeat_pair(

@@ -53,9 +53,11 @@ class World:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     # attendance rows the districts never delivered (W14: a day with sessions, no file)
     missing_attendance: list[tuple[str, dt.date]] = field(default_factory=list)
+    # share of classes carrying planted fraud; None = the dense test city (prevalence.py)
+    fraud_rate: float | None = None
 
 
-def build(scale: Scale, window: Window, seed: int) -> World:
+def build(scale: Scale, window: Window, seed: int, fraud_rate: float | None = None) -> World:
     districts = habits.one_district_per_habit() if scale.one_district_per_habit else DISTRICT_CODES
     rng = stream(seed, "master")
     registry = people.IdRegistry(rng)
@@ -122,7 +124,7 @@ def build(scale: Scale, window: Window, seed: int) -> World:
         return t
 
     plan = fraud.plan_classes(rng_f, scale, window, classes, inst_by_id, teacher_by_id,
-                              other_trade_teacher)  # fmt: skip
+                              other_trade_teacher, fraud_rate)  # fmt: skip
 
     def retrain(cls: Class, occupation: str, level: int) -> None:
         inst = inst_by_id[cls.institution_id]
@@ -135,7 +137,8 @@ def build(scale: Scale, window: Window, seed: int) -> World:
             s.teacher_id = t.teacher_id
 
     fraud.ensure_repeat_pair(rng_f, window, classes, retrain)
-    world = World(scale, window, seed, districts, institutions, teachers, cameras, classes, plan)
+    world = World(scale, window, seed, districts, institutions, teachers, cameras, classes, plan,
+                  fraud_rate=fraud_rate)  # fmt: skip
     _people_and_attendance(world, seed)
     _master_updates(world, seed)
     return world
@@ -155,7 +158,8 @@ def _people_and_attendance(world: World, seed: int) -> None:
         else:
             n = int(round(cls.capacity * rng.uniform(0.62, 0.98)))
         enrolled[cls.class_id] = enroller.enrol_class(cls, n)
-    fraud.plan_people(rng, scale, window, world.classes, enroller, enrolled)
+    cheating = None if world.fraud_rate is None else set(world.plan.cheating)
+    fraud.plan_people(rng, scale, window, world.classes, enroller, enrolled, cheating)
     for cls in world.classes:
         fraud.plant_ghosts(rng, cls, enrolled[cls.class_id])
 
