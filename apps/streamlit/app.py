@@ -34,6 +34,10 @@ PAGES = [
     ("quality.py", "数据质量", "quality"),
     ("spotchecks.py", "抽查", "spotchecks"),
     ("elearning.py", "继续教育 / 公益课程", "elearning"),
+    ("online.py", "线上培训", "online"),
+    ("devices.py", "设备运维", "devices"),
+    ("courseware.py", "课件库", "courseware"),
+    ("servicedesk.py", "服务台", "servicedesk"),
     ("export.py", "查询导出", "export"),
 ]
 

@@ -23,6 +23,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines.contract.districts import DISTRICTS
+from pipelines.contract.feeds import WORK_ORDER_KINDS
 from pipelines.serving import Scope, read_table, scoped_query
 from pipelines.settings import Settings, get_settings
 
@@ -386,6 +387,11 @@ EXPORTABLE: dict[str, tuple[str, str | None]] = {
     "alerts": ("预警", "period_start"),
     "dim_class": ("班级", "start_date"),
     "dim_institution": ("培训机构", None),
+    "fct_online_learning": ("线上学习记录", "learning_date"),
+    "fct_work_orders": ("设备工单", "opened_at"),
+    "stats_repair_times_monthly": ("维修时效", "opened_month"),
+    "fct_tickets": ("客服工单", "opened_at"),
+    "mart_courseware_catalogue": ("课件目录", None),
 }
 
 
@@ -687,3 +693,205 @@ def photo_thumbnails(photo_ids: list[str]) -> dict[str, Path]:
         for pid, thumb in rows.iter_rows()
         if (cfg.warehouse / thumb).exists()
     }
+
+
+# --- online training, device operations, courseware, service desk (issue 13's areas) -------
+
+# the rule families each operations page lists (the catalogue's O and D rules)
+ONLINE_RULES = ("O01", "O02", "O03", "O04")
+DEVICE_RULES = ("D01", "D02")
+MAX_DETAIL_ROWS = 500  # detail tables on a page: the newest rows; the export page has all
+REPAIR_KIND = "维修"  # the contract's work-order kind the service level applies to
+assert REPAIR_KIND in WORK_ORDER_KINDS
+
+ONLINE_DAILY_SQL = """
+select learning_date, sum(records)::bigint as records, sum(learners)::bigint as learners,
+       round(sum(credited_hours), 1)::double as credited_hours,
+       max(peak_concurrent_records) as peak_concurrent_records,
+       sum(people_on_two_devices)::bigint as people_on_two_devices
+from stats_online_concurrency group by all order by learning_date
+"""
+ONLINE_CLASSES_SQL = """
+select district_code, class_id, any_value(class_mode) as class_mode,
+       count(*) as learners, sum(records)::bigint as records,
+       round(sum(online_hours), 1) as online_hours, round(sum(offline_hours), 1) as offline_hours,
+       round(avg(online_hours + offline_hours), 1) as mean_hours_per_learner,
+       any_value(planned_hours) as planned_hours, max(last_learned_on) as last_learned_on
+from stats_online_enrolment_hours group by district_code, class_id
+order by online_hours desc, class_id
+"""
+ONLINE_TOTALS_SQL = """
+select count(*) as records, count(distinct person_pseudo) as learners,
+       count(distinct class_key) as classes,
+       coalesce(round(sum(credited_hours), 1), 0) as credited_hours,
+       coalesce(sum(face_failures), 0)::bigint as face_failures
+from fct_online_learning
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def online_training(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    """线上培训: records and credited hours by day and per class (its alerts: rule_alerts)."""
+    return {
+        "totals": _q(db, key, ONLINE_TOTALS_SQL),
+        "daily": _q(db, key, ONLINE_DAILY_SQL),
+        "classes": _q(db, key, ONLINE_CLASSES_SQL),
+    }
+
+
+WORK_ORDERS_OPEN_SQL = """
+select order_id, camera_id, district_code, institution_id, order_kind, opened_at,
+       round(hours_open, 1) as hours_open, repair_overdue, technician_masked, notes_masked
+from fct_work_orders_open order by repair_overdue desc, hours_open desc
+"""
+REPAIR_MONTHLY_SQL = """
+select district_code, opened_month, repairs_opened, repairs_done, repairs_open,
+       round(median_hours_to_repair, 1) as median_hours_to_repair,
+       round(p90_hours_to_repair, 1) as p90_hours_to_repair, share_within_sla
+from stats_repair_times_monthly order by opened_month, district_code
+"""
+# the same definitions as stats_repair_times_monthly: times over done repairs, the share
+# within the service level over every repair opened (an open one is not within it)
+REPAIR_TOTALS_SQL = """
+with repairs as (select * from fct_work_orders where order_kind = $repair)
+select (select count(*) from fct_work_orders where is_open) as open_orders,
+       count(*) as repairs, count(*) filter (where is_done) as repairs_done,
+       median(hours_open) filter (where is_done) as median_hours,
+       quantile_cont(hours_open, 0.9) filter (where is_done) as p90_hours,
+       sum(repaired_within_sla::int) / nullif(count(*), 0) as share_within_sla
+from repairs
+"""
+PATROL_COVERAGE_SQL = """
+select district_code, installed_cameras, patrolled_cameras, patrol_coverage
+from stats_patrol_coverage order by district_code
+"""
+PATROL_DUE_SQL = """
+select camera_id, district_code, institution_id, camera_status, patrols, last_patrol_at,
+       patrol_due_on
+from fct_camera_patrols where is_installed and not patrolled_in_window
+order by patrol_due_on nulls first, camera_id
+"""
+PATROL_PICTURE_SQL = """
+select order_id, camera_id, district_code, patrol_date, picture_status, frames, dark_frames,
+       covered_frames, out_of_focus_frames, frozen_frames, moved_frames
+from fct_patrol_picture_checks order by patrol_date desc, order_id
+"""
+RELOCATIONS_SQL = """
+select order_id, camera_id, district_code, institution_id, relocated_on, new_site_number,
+       days_since_previous
+from fct_camera_relocations order by relocated_on desc, order_id
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def device_operations(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    """设备运维: open orders, repair times against the service level, patrol coverage, the
+    patrols' picture checks and relocations (its alerts: rule_alerts)."""
+    return {
+        "totals": _q(db, key, REPAIR_TOTALS_SQL, {"repair": REPAIR_KIND}),
+        "open": _q(db, key, WORK_ORDERS_OPEN_SQL),
+        "repair_monthly": _q(db, key, REPAIR_MONTHLY_SQL),
+        "coverage": _q(db, key, PATROL_COVERAGE_SQL),
+        "patrol_due": _q(db, key, PATROL_DUE_SQL),
+        "pictures": _q(db, key, PATROL_PICTURE_SQL),
+        "relocations": _q(db, key, RELOCATIONS_SQL),
+    }
+
+
+COURSEWARE_SQL = """
+select package_file, package_status, package_status_zh, reason, standard, package_identifier,
+       package_title, sco_count, files_in_package, files_missing, files_unreferenced,
+       round(content_bytes / 1048576, 2) as content_mb, content_sha256, duplicate_of, defects,
+       warnings, courses_linked, modified_at
+from mart_courseware_catalogue order by package_file
+"""
+COURSEWARE_FINDINGS_SQL = """
+select package_file, package_title, severity_zh, finding_code, message_zh, detail
+from mart_courseware_findings order by severity, package_file, finding_code
+"""
+COURSEWARE_DUPLICATES_SQL = """
+select content_sha256, package_file, is_kept, kept_package, copies, package_title
+from mart_courseware_duplicates order by content_sha256, not is_kept, package_file
+"""
+COURSEWARE_LINKS_SQL = """
+select course_id, course_title, package_file, package_title, link_status_zh, match_by,
+       sco_count_agrees, standard_agrees
+from mart_courseware_course_links order by link_status, course_id nulls last, package_file
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def courseware(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    """课件库: the catalogue of delivered packages, their integrity findings, exact
+    duplicates and the courses they serve (a city-wide library: no district's rows)."""
+    return {
+        "catalogue": _q(db, key, COURSEWARE_SQL),
+        "findings": _q(db, key, COURSEWARE_FINDINGS_SQL),
+        "duplicates": _q(db, key, COURSEWARE_DUPLICATES_SQL),
+        "links": _q(db, key, COURSEWARE_LINKS_SQL),
+    }
+
+
+TICKETS_WEEKLY_SQL = """
+select opened_week, channel, category, sum(tickets)::bigint as tickets,
+       sum(resolved)::bigint as resolved, sum(repeats)::bigint as repeats
+from stats_tickets_weekly group by all order by opened_week, channel, category
+"""
+TICKETS_TOTALS_SQL = """
+select count(*) as tickets, count(*) filter (where is_resolved) as resolved,
+       median(hours_to_resolution) as median_hours,
+       quantile_cont(hours_to_resolution, 0.9) as p90_hours,
+       count(*) filter (where is_repeat) as repeats,
+       avg(satisfaction) as mean_satisfaction
+from fct_tickets
+"""
+TICKETS_BY_CATEGORY_SQL = """
+select district_code, category, count(*) as tickets, count(*) filter (where is_repeat) as repeats,
+       round(median(hours_to_resolution), 1) as median_hours_to_resolution,
+       round(avg(satisfaction), 2) as mean_satisfaction
+from fct_tickets group by all order by tickets desc, district_code, category
+"""
+TICKETS_SQL = """
+select ticket_id, opened_at, channel, category, district_code, ticket_status,
+       round(hours_to_resolution, 1) as hours_to_resolution, satisfaction, is_repeat,
+       previous_ticket_id, summary_masked
+from fct_tickets order by opened_at desc, ticket_id limit {limit}
+"""
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def service_desk(db: str, key: ScopeKey) -> dict[str, pl.DataFrame]:
+    """服务台: volume by week, channel and category, time to resolution, repeat problems,
+    satisfaction; the tickets themselves with their summaries masked."""
+    return {
+        "totals": _q(db, key, TICKETS_TOTALS_SQL),
+        "weekly": _q(db, key, TICKETS_WEEKLY_SQL),
+        "by_category": _q(db, key, TICKETS_BY_CATEGORY_SQL),
+        "tickets": _q(db, key, TICKETS_SQL.format(limit=MAX_DETAIL_ROWS)),
+    }
+
+
+def rule_alerts(db: str, key: ScopeKey, rules: tuple[str, ...]) -> pl.DataFrame:
+    """A rule family's class and institution alerts with their current status, as the 预警
+    page has them (same overlay of actions, same redaction), newest first."""
+    frame = alerts(db, key)
+    if frame.is_empty():
+        return frame
+    return (
+        frame.filter(pl.col("rule_code").is_in(list(rules)))
+        .filter(pl.col("scope").is_in(["class", "institution"]))
+        .sort(["period_start", "rule_code"], descending=[True, False])
+        .select(
+            "rule_code",
+            "rule_name_zh",
+            "level",
+            "district_code",
+            "institution_id",
+            "class_id",
+            "period",
+            "period_start",
+            "status",
+            "evidence",
+        )  # fmt: skip
+        .head(MAX_DETAIL_ROWS)
+    )

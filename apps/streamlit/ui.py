@@ -80,3 +80,30 @@ def export_buttons(user: User, frame: pl.DataFrame, what: str, filters: dict, ke
         on_click=log,
         args=(user, "export", what, {**filters, "format": "xlsx"}, frame.height),
     )
+
+
+def table(frame: pl.DataFrame, labels: dict[str, str], **kwargs) -> None:
+    """A frame with Chinese column headers (the data keep their column names, so an export
+    of the same frame reads like the published table)."""
+    config = {c: st.column_config.Column(labels[c]) for c in frame.columns if c in labels}
+    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+
+
+def rule_alerts(frame: pl.DataFrame, empty: str) -> None:
+    """The alerts of a page's rule family, newest first, with Chinese levels and statuses."""
+    if frame.is_empty():
+        no_data(empty)
+        return
+    shown = frame.with_columns(
+        pl.col("level").replace_strict(data.LEVELS, default=pl.col("level")),
+        pl.col("status").replace_strict(data.STATUSES, default=pl.col("status")),
+        pl.col("period").replace_strict(data.PERIODS, default=pl.col("period")),
+    )
+    table(shown, ALERT_LABELS)
+
+
+ALERT_LABELS = {
+    "rule_code": "规则", "rule_name_zh": "规则名称", "level": "级别", "district_code": "区",
+    "institution_id": "机构", "class_id": "班级", "period": "周期", "period_start": "起始日",
+    "status": "状态", "evidence": "证据",
+}  # fmt: skip

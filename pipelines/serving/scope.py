@@ -35,9 +35,12 @@ ROLES = ("city", "district", "auditor")
 # Published tables with no district's rows in them, readable by every role.
 REFERENCE_TABLES = frozenset(
     {
-        "alert_rule_catalogue", "reason_codes", "mart_status", "dim_occupation", "publication",
+        "mart_status", "dim_occupation", "publication",
         # public courses are open to anyone (the player needs no login); no district in them
         "stats_public_courses_by_course", "stats_public_courses_by_slice",
+        # the courseware library is the city's (continuing education), one for every district
+        "mart_courseware_catalogue", "mart_courseware_findings", "mart_courseware_duplicates",
+        "mart_courseware_course_links",
     }
 )  # fmt: skip
 # Table functions harmless on any scope (they read no table).

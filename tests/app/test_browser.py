@@ -34,7 +34,10 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-PAGES = ["总览", "预警", "统计", "视频", "数据质量", "抽查", "继续教育 / 公益课程", "查询导出"]
+PAGES = [
+    "总览", "预警", "统计", "视频", "数据质量", "抽查", "继续教育 / 公益课程", "线上培训",
+    "设备运维", "课件库", "服务台", "查询导出",
+]  # fmt: skip
 ERRORS = '[data-testid="stException"]'
 
 

@@ -6,7 +6,8 @@ import pytest
 from app_helpers import all_text, login, metrics, open_page
 
 PAGES = [
-    "overview", "alerts", "statistics", "cameras", "quality", "spotchecks", "elearning", "export",
+    "overview", "alerts", "statistics", "cameras", "quality", "spotchecks", "elearning", "online",
+    "devices", "courseware", "servicedesk", "export",
 ]  # fmt: skip
 
 

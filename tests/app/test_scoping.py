@@ -77,3 +77,23 @@ def test_district_pages_and_exports_name_no_other_district(app_env):
         assert "区" not in [m.label for m in at.multiselect]  # no district filter to pick
         shown = at.dataframe[0].value
         assert set(shown["district_code"]) == {code}
+
+
+def test_reference_tables_are_published_and_hold_no_district(app_env):
+    """What every role reads unfiltered must exist (a misspelt name would silently be
+    invisible to district users) and must have no district's rows to leak."""
+    from pipelines.serving.scope import REFERENCE_TABLES
+
+    columns = app_env.sql(
+        "select table_name, list(column_name) as cols from duckdb_columns() "
+        "where schema_name = 'main' group by 1"
+    )
+    published = {t: set(c) for t, c in columns.iter_rows()}
+    missing = sorted(REFERENCE_TABLES - set(published))
+    assert not missing, missing
+    assert not [t for t in REFERENCE_TABLES if "district_code" in published[t]]
+    user = app_env.districts[0]
+    with scoped_connection(app_env.settings.duckdb_path, Scope("district", user)) as con:
+        for table in REFERENCE_TABLES:
+            seen = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+            assert seen == app_env.sql(f'select count(*) from "{table}"').item(), table

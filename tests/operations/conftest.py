@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 import pytest
-from ops_deliveries import write_ops_landing
+from ops_build import build_ops_warehouse
 
-from pipelines.settings import Settings, get_settings
+from pipelines.settings import Settings
 
 
 @dataclass
@@ -34,41 +34,12 @@ class OpsBuild:
 
 @pytest.fixture(scope="session")
 def ops_built(tmp_path_factory: pytest.TempPathFactory) -> OpsBuild:
-    import os
-
-    from expectations.validate import validate_pending
-    from pipelines.district_feeds.ingest import ingest
-    from pipelines.warehouse.project import build_db_path, run_dbt
-    from pipelines.warehouse.publish import publish
-    from pipelines.warehouse.seeds import write_seeds
-
-    root = tmp_path_factory.mktemp("operations")
-    # the session fixture starts before the autouse per-test secret: set it for the build
-    saved = os.environ.get("SKILLWATCH_SECRET_KEY")
-    os.environ["SKILLWATCH_SECRET_KEY"] = "test-secret-key-for-pseudonyms"
-    saved_db = os.environ.pop("SKILLWATCH_DUCKDB", None)  # publish into this warehouse
-    settings = get_settings(root / "warehouse", root / "landing")
-    try:
-        expected = write_ops_landing(settings.landing)
-        ingest(settings)
-        validate_pending(settings, build_docs=False)
-        write_seeds()
-        target = root / "target"
-        done = run_dbt(["build"], settings, target, check=False)
-        assert done.returncode == 0, done.stdout[-4000:]
-        publish(build_db_path(settings), settings.duckdb_path, target / "manifest.json")
-    finally:
-        if saved is None:
-            os.environ.pop("SKILLWATCH_SECRET_KEY", None)
-        else:
-            os.environ["SKILLWATCH_SECRET_KEY"] = saved
-        if saved_db is not None:
-            os.environ["SKILLWATCH_DUCKDB"] = saved_db
+    built = build_ops_warehouse(tmp_path_factory.mktemp("operations"))
     compiled = {
         p.stem: p.read_text(encoding="utf-8")
-        for p in (target / "compiled" / "skillwatch" / "models").rglob("*.sql")
+        for p in (built.target / "compiled" / "skillwatch" / "models").rglob("*.sql")
     }
-    return OpsBuild(settings, expected, compiled, done.stdout)
+    return OpsBuild(built.settings, built.expected_reasons, compiled, built.build_log)
 
 
 # --- the rule SQL on hand-built tables ------------------------------------------------------
