@@ -35,17 +35,18 @@ RESULTS = REPO / "benchmarks" / "RESULTS_risk.md"
 BUILD = ["build", "--quiet", "--resource-type", "seed", "--resource-type", "model"]
 
 
-def prepare(root: Path, scale: str, seed: int):
+def prepare(root: Path, scale: str, seed: int, fraud_rate: str = "3%"):
     from pipelines.district_feeds.ingest import ingest
     from pipelines.warehouse.project import build_db_path, ensure_manifest, run_dbt
     from simulator import simulate
+    from simulator.prevalence import parse_fraud_rate
 
     os.environ.setdefault("SKILLWATCH_SECRET_KEY", "benchmark-secret")
     settings = get_settings(root / "warehouse", root / "landing")
     timings = {}
     if not (truth_dir(root / "landing") / "fraud.csv").exists():
         t = time.perf_counter()
-        simulate(root / "landing", scale=scale, seed=seed)
+        simulate(root / "landing", scale=scale, seed=seed, fraud_rate=parse_fraud_rate(fraud_rate))
         ingest(settings)
         timings["simulate+ingest"] = time.perf_counter() - t
     ensure_manifest(settings)
@@ -57,14 +58,20 @@ def prepare(root: Path, scale: str, seed: int):
     return settings, build_db_path(settings), timings
 
 
-def row(name: str, got: dict) -> str:
-    t5, t10 = got["top_5pct"], got["top_10pct"]
-    ceiling = t5["k"] / got["positives"]
+def _at(got: dict, pct: int) -> str:
+    t = got[f"top_{pct}pct"]
+    p, r = t["precision_ci"], t["recall_ci"]
     return (
-        f"| {name} | {got['roc_auc']:.3f} | {t5['caught']}/{got['positives']} = "
-        f"{t5['catch_rate']:.1%} (precision {t5['caught'] / t5['k']:.0%}, ceiling "
-        f"{min(1, ceiling):.1%}) | {t10['caught']}/{got['positives']} = {t10['catch_rate']:.1%}"
-        f" (precision {t10['caught'] / t10['k']:.0%}) |"
+        f"{t['caught']}/{t['k']}: precision {t['precision']:.1%} [{p[0]:.0%}–{p[1]:.0%}], "
+        f"recall {t['catch_rate']:.1%} [{r[0]:.0%}–{r[1]:.0%}] (ceiling "
+        f"{min(1, t['k'] / got['positives']):.0%})"
+    )
+
+
+def row(name: str, got: dict) -> str:
+    return (
+        f"| {name} | {got['roc_auc']:.3f} | {got['pr_auc']:.3f} (base {got['base_rate']:.3f}) | "
+        f"{_at(got, 1)} | {_at(got, 5)} | {_at(got, 10)} |"
     )
 
 
@@ -73,8 +80,9 @@ def main() -> None:
     ap.add_argument("--root", type=Path, required=True)
     ap.add_argument("--scale", default="city")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fraud-rate", default="3%", help="planted-fraud share, or 'dense'")
     args = ap.parse_args()
-    settings, db, timings = prepare(args.root, args.scale, args.seed)
+    settings, db, timings = prepare(args.root, args.scale, args.seed, args.fraud_rate)
     truth = ev.truth_classes(truth_dir(settings.landing))
     params = model.RiskParams()
 
@@ -101,7 +109,7 @@ def main() -> None:
 
     summary = json.loads(json.dumps(sup.metrics if sup else {}, default=str))
     section = [
-        f"## simulate(scale={args.scale!r}, seed={args.seed}) — "
+        f"## simulate(scale={args.scale!r}, seed={args.seed}, fraud_rate={args.fraud_rate!r}) — "
         f"{dt.datetime.now():%Y-%m-%d %H:%M} ({platform.node()}, {os.cpu_count()} cores)",
         "",
         f"Classes scored: {published['scored']}; planted-fraud classes (truth, any rule with a "
@@ -109,11 +117,13 @@ def main() -> None:
         f" Features used: {len(unsup.record['features'])} "
         f"({', '.join(unsup.record['features'])}).",
         "",
-        "| class score | ROC-AUC | top 5%: caught / fraud classes | top 10% |",
-        "|---|---|---|---|",
+        "| class score | ROC-AUC | PR-AUC (base rate) | top 1 % | top 5 % | top 10 % |",
+        "|---|---|---|---|---|---|",
         *lines,
         "",
-        "Ceiling = top-k size / fraud classes: the most any ranking can catch in the top k.",
+        "Top k: caught / k, precision and recall with Wilson 95 % intervals; ceiling = k / "
+        "fraud classes, the most recall any ranking can reach in the top k. PR-AUC is average "
+        "precision; a random ranking scores the base rate.",
         "",
         f"Top 5% recall by rule (published): {published.get('recall_by_rule_top5')}",
         "",

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def run(scale: str, seed: int, work: Path) -> tuple[list, dict]:
+def run(scale: str, seed: int, work: Path, fraud_rate: float | None) -> tuple[list, dict]:
     import dagster as dg
     import duckdb
     import polars as pl
@@ -37,7 +37,7 @@ def run(scale: str, seed: int, work: Path) -> tuple[list, dict]:
     shutil.rmtree(warehouse, ignore_errors=True)
     timings = {}
     t = time.perf_counter()
-    simulate_city(landing, scale=scale, seed=seed)
+    simulate_city(landing, scale=scale, seed=seed, fraud_rate=fraud_rate)
     timings["simulate_s"] = round(time.perf_counter() - t, 1)
     t = time.perf_counter()
     os.environ.pop("SKILLWATCH_DUCKDB", None)
@@ -66,17 +66,16 @@ def run(scale: str, seed: int, work: Path) -> tuple[list, dict]:
     return scores, timings
 
 
-def _fmt(v) -> str:
-    return "–" if v is None else f"{v:.3f}"
-
-
 def report(results: dict[str, tuple[list, dict]]) -> str:
+    from simulator.evaluation.intervals import rate_with_interval
+
     lines = [
         "# Early-warning rules vs the simulator's truth",
         "",
         f"Written by `benchmarks/eval_rules.py` on {dt.date.today()}. Precision and recall per "
         "rule at the rule's grain (`simulator/evaluation/rules.py`); target: recall ≥ 0.95 at "
-        "precision ≥ 0.9. W02/W03 are scored on the sessions the camera simulator rendered "
+        "precision ≥ 0.9, with Wilson 95 % intervals and the cases behind each rate. W02/W03 "
+        "are scored on the sessions the camera simulator rendered "
         "(its scope note); W13 has no detector and no truth.",
         "",
     ]
@@ -84,12 +83,14 @@ def report(results: dict[str, tuple[list, dict]]) -> str:
         lines += [f"## {scale} city", "",
                   f"simulate {timings['simulate_s']} s, pipeline {timings['pipeline_s']} s "
                   f"(success: {timings['success']}), {timings['alerts']} published alerts.", "",
-                  "| rule | grain | truth | detected | matched | precision | recall | target |",
+                  "| rule | grain | truth | detected | matched | precision [95 % CI] (cases) "
+                  "| recall [95 % CI] (cases) | target |",
                   "|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for s in scores:
             lines.append(
                 f"| {s.rule_code} | {s.grain} | {s.truth} | {s.detected} | {s.matched} | "
-                f"{_fmt(s.precision)} | {_fmt(s.recall)} | {'✓' if s.ok else '✗'} |"
+                f"{rate_with_interval(s.matched, s.detected)} | "
+                f"{rate_with_interval(s.matched, s.truth)} | {'✓' if s.ok else '✗'} |"
             )
         misses = [s for s in scores if s.missed or s.extra]
         if misses:
@@ -110,10 +111,18 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--work", default=str(HERE / "_work"))
     p.add_argument("--out", default=str(HERE / "RESULTS_rules.md"))
+    p.add_argument(
+        "--fraud-rate", default="dense",
+        help="planted-fraud share (3%%, 0.05) or 'dense' (every behaviour, the default here: "
+        "a rule needs cases to be scored at all)",
+    )  # fmt: skip
     args = p.parse_args()
+    from simulator.prevalence import parse_fraud_rate
+
+    rate = parse_fraud_rate(args.fraud_rate)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    results = {s: run(s, args.seed, work) for s in (args.scale or ["small"])}
+    results = {s: run(s, args.seed, work, rate) for s in (args.scale or ["small"])}
     text = report(results)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

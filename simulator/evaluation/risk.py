@@ -12,9 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 
-TOPS = (0.05, 0.10)
+from simulator.evaluation.intervals import wilson
+
+# the inspection budget as a share of classes: precision@k and recall@k at each
+TOPS = (0.01, 0.05, 0.10)
 
 
 def truth_classes(truth_dir: Path, rules: tuple[str, ...] | None = None) -> pl.DataFrame:
@@ -36,8 +39,10 @@ def truth_classes(truth_dir: Path, rules: tuple[str, ...] | None = None) -> pl.D
 
 
 def evaluate(scores: pl.DataFrame, positives: pl.DataFrame, key: str = "class_key") -> dict:
-    """Catch rate of the top 5% / 10% (ceil of the share of scored classes), ROC-AUC, and
-    which rules the top 5% missed."""
+    """At the top 1 % / 5 % / 10 % (ceil of the share of scored classes): caught, precision
+    and recall (catch rate) with Wilson 95 % intervals; ROC-AUC and PR-AUC (average
+    precision) against the base rate (a random ranking's PR-AUC); which rules the top 5 %
+    missed."""
     joined = scores.select(key, "score").join(
         positives.with_columns(pl.lit(1).alias("y")), on=key, how="left"
     )
@@ -46,14 +51,19 @@ def evaluate(scores: pl.DataFrame, positives: pl.DataFrame, key: str = "class_ke
     out: dict = {"scored": n, "positives": pos, "positives_in_truth": positives.height}
     if n == 0 or pos == 0:
         return out
+    out["base_rate"] = pos / n
     # ties at the cut are broken by key (deterministic), never in the detector's favour
     ranked = joined.sort(["score", key], descending=[True, False])
     for top in TOPS:
         k = max(1, math.ceil(top * n))
         caught = int(ranked.head(k)["y"].sum())
-        out[f"top_{round(top * 100)}pct"] = {"k": k, "caught": caught, "catch_rate": caught / pos}
+        out[f"top_{round(top * 100)}pct"] = {
+            "k": k, "caught": caught, "catch_rate": caught / pos, "recall_ci": wilson(caught, pos),
+            "precision": caught / k, "precision_ci": wilson(caught, k),
+        }  # fmt: skip
     y, s = joined["y"].to_numpy(), joined["score"].to_numpy().astype(float)
     out["roc_auc"] = float(roc_auc_score(y, s)) if 0 < pos < n else None
+    out["pr_auc"] = float(average_precision_score(y, s)) if 0 < pos < n else None
     k5 = out["top_5pct"]["k"]
     missed = ranked.slice(k5).filter(pl.col("y") == 1)[key].to_list()
     if "rules" in positives.columns:

@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from simulator.evaluation.intervals import wilson
+
 RULES = tuple(f"W{i:02d}" for i in range(1, 17))
 GRAIN = {
     "W01": "class",
@@ -58,6 +60,16 @@ class RuleScore:
     @property
     def recall(self) -> float | None:
         return self.matched / self.truth if self.truth else None
+
+    @property
+    def precision_ci(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of the precision (over the detections)."""
+        return wilson(self.matched, self.detected)
+
+    @property
+    def recall_ci(self) -> tuple[float, float] | None:
+        """Wilson 95 % interval of the recall (over the planted cases)."""
+        return wilson(self.matched, self.truth)
 
     @property
     def ok(self) -> bool:
@@ -207,7 +219,11 @@ def as_frame(scores: list[RuleScore]) -> pl.DataFrame:
                 "detected": s.detected,
                 "matched": s.matched,
                 "precision": s.precision,
+                "precision_low": s.precision_ci[0] if s.precision_ci else None,
+                "precision_high": s.precision_ci[1] if s.precision_ci else None,
                 "recall": s.recall,
+                "recall_low": s.recall_ci[0] if s.recall_ci else None,
+                "recall_high": s.recall_ci[1] if s.recall_ci else None,
                 "ok": s.ok,
             }
             for s in scores
