@@ -28,7 +28,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     d = written["districts"]
     console.print(
         f"[green]simulated[/] {d.files_written} district files, "
-        f"rows {d.rows_per_feed}, e-learning {written['elearning']}\n"
+        f"rows {d.rows_per_feed}, e-learning {written['elearning']}, "
+        f"online learning {written['online']}, operations {written['operations']}\n"
         f"ground truth in {d.truth_dir}"
     )
     return 0

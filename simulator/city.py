@@ -1,6 +1,7 @@
 """Everything a simulated city delivers: district feeds, then the e-learning exports of the
-same teachers over the same days, then the camera network (frames for a sample of sessions,
-heartbeats, check-in photos) of the same classes."""
+same teachers over the same days, the online learning of the 线上/混合 classes, the camera
+operator's work orders and the service desk's tickets, then the camera network (frames for a
+sample of sessions, heartbeats, check-in photos) of the same classes."""
 
 from __future__ import annotations
 
@@ -39,7 +40,16 @@ def simulate_city(
         seed=seed,
         scale=scale,
     )
-    written = {"districts": districts, "elearning": elearning}
+    # online learning of the 线上/混合 classes, the camera operator's work orders and the
+    # service desk's tickets: each read what the district feeds above delivered
+    from simulator.online import simulate_online
+    from simulator.operations import simulate_operations
+
+    shutil.rmtree(out / "operations", ignore_errors=True)
+    online = simulate_online(out, seed=seed)
+    operations = simulate_operations(out, window.start, window.end, seed=seed)
+    written = {"districts": districts, "elearning": elearning, "online": online,
+               "operations": operations}  # fmt: skip
     if cameras:
         from simulator.cameras.simulate import simulate_cameras
 
