@@ -46,7 +46,7 @@ def simulate_city(
     from simulator.operations import simulate_operations
 
     shutil.rmtree(out / "operations", ignore_errors=True)
-    online = simulate_online(out, seed=seed)
+    online = simulate_online(out, seed=seed, until=window.end)
     operations = simulate_operations(out, window.start, window.end, seed=seed)
     written = {"districts": districts, "elearning": elearning, "online": online,
                "operations": operations}  # fmt: skip

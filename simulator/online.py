@@ -73,12 +73,18 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def online_classes(landing: Path) -> list[OnlineClass]:
-    """The landing's 线上/混合 classes with their enrolled learners (valid ID numbers)."""
+def online_classes(landing: Path, until: dt.date | None = None) -> list[OnlineClass]:
+    """The landing's 线上/混合 classes with their enrolled learners (valid ID numbers).
+
+    ``until``: the last day of the simulated data. A class still running then has studied
+    only up to it (records dated later would move the warehouse's newest data day into the
+    future and make every yearly patrol look overdue)."""
     classes: dict[tuple[str, str], dict] = {}
     for path in sorted(Path(landing).glob("31*/classes/*")):
         for row in _column(path, "classes", ("class_id", "mode", "start_date", "end_date")):
             start, end = _date(row["start_date"]), _date(row["end_date"])
+            if until is not None and end is not None:
+                end = min(end, until)
             if row["mode"] in ONLINE_MODES and start and end and start <= end:
                 classes[(path.parts[-3], row["class_id"])] = {"start": start, "end": end}
     learners: dict[tuple[str, str], set[str]] = {}
@@ -195,16 +201,18 @@ def _write(path: Path, rows: list[dict], delivered_at: dt.datetime) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def simulate_online(landing: Path, seed: int = 42) -> dict[str, int]:
-    """Write the online learning deliveries of the landing's 线上/混合 classes and their
-    truth; returns counts of records and planted findings."""
+def simulate_online(
+    landing: Path, seed: int = 42, until: dt.date | None = None
+) -> dict[str, int]:
+    """Write the online learning deliveries of the landing's 线上/混合 classes (studied up to
+    ``until`` when given) and their truth; returns counts of records and planted findings."""
     landing = Path(landing)
     rng = np.random.default_rng(seed + 13)
     by_district: dict[str, list[dict]] = {}
     last_day: dict[str, dt.date] = {}
     planted: list[dict] = []
     base = 0
-    for ci, cls in enumerate(online_classes(landing)):
+    for ci, cls in enumerate(online_classes(landing, until)):
         records, truth = _class_records(cls, ci, base, rng)
         base += len(cls.learners)
         by_district.setdefault(cls.district_code, []).extend(records)
