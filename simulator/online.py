@@ -201,9 +201,7 @@ def _write(path: Path, rows: list[dict], delivered_at: dt.datetime) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def simulate_online(
-    landing: Path, seed: int = 42, until: dt.date | None = None
-) -> dict[str, int]:
+def simulate_online(landing: Path, seed: int = 42, until: dt.date | None = None) -> dict[str, int]:
     """Write the online learning deliveries of the landing's 线上/混合 classes (studied up to
     ``until`` when given) and their truth; returns counts of records and planted findings."""
     landing = Path(landing)

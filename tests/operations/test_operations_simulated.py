@@ -73,8 +73,10 @@ def test_simulated_operations_go_through_ingest_and_match_their_truth(settings, 
     assert sorted(overdue["order_id"]) == sorted(
         t["order_id"] for t in truth if t["rule_code"] == "D01"
     )
-    assert {t["pattern"] for t in truth if t["rule_code"] == "D01"} == {"repair_slow",
-                                                                        "repair_open"}
+    assert {t["pattern"] for t in truth if t["rule_code"] == "D01"} == {
+        "repair_slow",
+        "repair_open",
+    }
 
     # D02: installed (在用) over a year before the end, no completed patrol within the year
     cutoff = dt.datetime.combine(END - dt.timedelta(days=365), dt.time())
