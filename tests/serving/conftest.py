@@ -38,7 +38,8 @@ def published(tmp_path_factory) -> Path:
             f"create table audit_log as select range as n, '{AUDIT_MARK}' as who from range(5)"
         )
         con.execute(
-            "create table reason_codes as select * from (values ('R01', 'no punch')) t(code, zh)"
+            "create table dim_occupation as select * from (values ('4-03-02-01', '中式烹调师')) "
+            "t(occupation_code, occupation_name_zh)"
         )
         con.execute(
             f"create table dim_district as select * from (values ('{OWN}', '浦东新区'), "

@@ -243,7 +243,7 @@ def test_reads_still_work_for_both_scopes(published):
     mine = scoped_query(published, DISTRICT, "select * from alerts")
     assert mine.height == 50 and set(mine["district_code"]) == {OWN}
     tables = scoped_query(published, DISTRICT, "show tables")
-    assert set(tables["name"]) == {"alerts", "dim_district", "reason_codes"}
+    assert set(tables["name"]) == {"alerts", "dim_district", "dim_occupation"}
     assert scoped_query(published, DISTRICT, "describe alerts").height == 4
     assert scoped_query(published, DISTRICT, "summarize alerts")["count"].to_list()[0] == 50
     plan = scoped_query(published, DISTRICT, "explain analyze select count(*) from alerts")
