@@ -159,6 +159,10 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="the analysts' app logs a user out after this idle time"
     )
     app_cache_s: int = Field(default=60, ge=0, description="seconds the app caches a query result")
+    chromium: str | None = Field(
+        default=None,
+        description="the browser that prints evidence packs to PDF (default: chromium on PATH)",
+    )
 
     @model_validator(mode="before")
     @classmethod

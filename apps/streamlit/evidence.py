@@ -4,7 +4,9 @@ The rule, the alert's numbers and text, the class and its sessions (check-ins ag
 headcount), a check-in timeline drawn as inline SVG, camera frames as embedded thumbnails,
 only masked personal data (the published marts hold nothing else), and where it was computed
 from: the publication and the Delta versions of the lake tables behind it. No script, no
-external request: it opens offline and prints as it is (print to PDF from the browser).
+external request: it opens offline and prints as it is. The PDF is that same page printed by
+headless Chromium (``evidence_pdf``): one rendering for both, CJK fonts from the system
+(``fonts-noto-cjk``), no PDF library with its own layout to keep in step.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -149,3 +154,38 @@ def evidence_html(
         versions=versions,
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     )
+
+
+class PdfUnavailable(RuntimeError):
+    """No headless browser to print with, or it failed: the HTML pack still serves."""
+
+
+def chromium() -> str | None:
+    """The browser that prints the PDF: ``SKILLWATCH_CHROMIUM``, else Debian's ``chromium``."""
+    from pipelines.settings import get_settings
+
+    return get_settings().chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def evidence_pdf(page: str, timeout_s: float = 60.0) -> bytes:
+    """The pack's HTML printed to A4 PDF by headless Chromium, offline (the page has no
+    external reference; background networking is off). Raises ``PdfUnavailable``."""
+    browser = chromium()
+    if browser is None:
+        raise PdfUnavailable("未安装 Chromium，无法生成 PDF（apt-get install chromium）")
+    with tempfile.TemporaryDirectory(prefix="skillwatch-pdf-") as tmp:
+        source, out = Path(tmp) / "pack.html", Path(tmp) / "pack.pdf"
+        source.write_text(page, encoding="utf-8")
+        command = [
+            browser, "--headless=new", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-extensions", "--no-first-run",
+            f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
+            f"--print-to-pdf={out}", source.as_uri(),
+        ]  # fmt: skip
+        try:
+            subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PdfUnavailable(f"Chromium 打印 PDF 失败：{exc}") from exc
+        if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
+            raise PdfUnavailable("Chromium 未生成 PDF")
+        return out.read_bytes()

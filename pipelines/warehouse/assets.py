@@ -3,7 +3,9 @@
 (No `from __future__ import annotations`: Dagster inspects the context type hint at runtime.)
 """
 
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,6 +20,7 @@ from pipelines.warehouse.project import (
     DBT_EXE,
     DBT_PROJECT_DIR,
     build_db_path,
+    built_manifest_path,
     dbt_env,
     environ,
     require_manifest,
@@ -70,6 +73,21 @@ def skillwatch_dbt_assets(
     with environ(dbt_env(settings)):
         invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
+    keep_build_artifacts(invocation.target_path, settings)
+
+
+def keep_build_artifacts(target: Path, settings: Settings) -> None:
+    """Keep the build's manifest beside the build DB (the docs read it) and remove the
+    invocation's target folder: dagster-dbt makes one per run (~30 MB of compiled SQL) under
+    dbt_project/target and never removes it, so a daily run would fill the disk."""
+    manifest = Path(target) / "manifest.json"
+    if manifest.is_file():
+        out = built_manifest_path(settings)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        shutil.copy2(manifest, tmp)
+        tmp.replace(out)
+    shutil.rmtree(target, ignore_errors=True)
 
 
 def _mart_keys() -> list[dg.AssetKey]:

@@ -28,6 +28,13 @@ def build_db_path(settings: Settings) -> Path:
     return settings.dbt_duckdb_path
 
 
+def built_manifest_path(settings: Settings) -> Path:
+    """The manifest of the last ``dbt build`` on this warehouse, compiled SQL included: the
+    docs are generated from it without compiling the project a second time."""
+    build = build_db_path(settings)
+    return build.with_name(build.stem + ".manifest.json")
+
+
 def docs_dir(settings: Settings) -> Path:
     return settings.dbt_docs
 

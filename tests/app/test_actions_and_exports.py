@@ -12,6 +12,7 @@ import shutil
 
 import duckdb
 import polars as pl
+import pytest
 from app_helpers import login, open_page
 
 from apps.streamlit import audit, data
@@ -165,3 +166,49 @@ def test_evidence_pack_is_self_contained_and_masked(app_env):
     for photo in checkins["photo_id"].drop_nulls().to_list():
         page = page.replace(photo, "")
     assert not ID_SHAPE.search(page) and not MOBILE_SHAPE.search(page)
+
+
+def test_evidence_pack_prints_to_a_pdf_with_the_same_content(app_env):
+    """The PDF is the HTML pack printed by headless Chromium: Chinese text extractable (a
+    CJK font embedded, not boxes), the alert's identity in it, personal data only masked."""
+    from pypdf import PdfReader
+
+    from apps.streamlit import evidence as pack
+
+    if pack.chromium() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs chromium (.ci/run installs it)")
+        pytest.skip("Debian's chromium is not installed")
+    db = data.db_path()
+    key = ("city", None)
+    alerts = data.alerts(db, key).filter(pl.col("class_id").is_not_null())
+    alert = alerts.sort("risk_score", descending=True, nulls_last=True).row(0, named=True)
+    evidence = data.alert_evidence(db, key, alert["class_id"])
+    frames = data.camera_thumbnails(evidence["class"]["camera_ids"].to_list())
+    page = pack.evidence_html(alert, evidence, frames, data.publication(db, key), [])
+    pdf = pack.evidence_pdf(page)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
+    assert "预警证据包" in text and alert["class_id"] in text and alert["rule_code"] in text
+    # Chromium embeds the CJK face as Type 3 glyphs: its name is on the font descriptor
+    fonts = {
+        str(font.get_object().get("/BaseFont") or descriptor.get_object().get("/FontName"))
+        for p in reader.pages
+        for font in (p["/Resources"].get_object().get("/Font") or {}).values()
+        if (descriptor := font.get_object().get("/FontDescriptor")) is not None
+    }
+    assert any("CJK" in f or "Noto" in f for f in fonts), fonts
+    checkins = evidence["checkins"]
+    if not checkins.is_empty():
+        assert checkins["id_number_masked"][0] in text.replace(" ", "")
+    for photo in checkins["photo_id"].drop_nulls().to_list():
+        text = text.replace(photo, "")
+    assert not ID_SHAPE.search(text) and not MOBILE_SHAPE.search(text)
+
+
+def test_evidence_pdf_without_a_browser_says_so(monkeypatch):
+    from apps.streamlit import evidence as pack
+
+    monkeypatch.setenv("SKILLWATCH_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pack.PdfUnavailable, match="PDF"):
+        pack.evidence_pdf("<html><body>x</body></html>")

@@ -169,8 +169,9 @@ pack = evidence_pack.evidence_html(
     data.publication(db, key),
     evidence_pack.lake_versions(data.settings().lake),
 )
-st.download_button(
-    "下载证据包（HTML，可打印为 PDF）",
+html_col, pdf_col = st.columns(2)
+html_col.download_button(
+    "下载证据包（HTML）",
     data=pack.encode("utf-8"),
     file_name=f"evidence_{alert['rule_code']}_{chosen[:8]}.html",
     mime="text/html",
@@ -178,6 +179,23 @@ st.download_button(
     on_click=ui.log,
     args=(user, "download", f"evidence_pack:{chosen}", {}, 1),
 )
+# printing takes a browser start (1-3 s): only on request, kept for this alert in the session
+pdf_key = f"evidence_pdf:{chosen}"
+if pdf_key not in st.session_state and pdf_col.button("生成 PDF 证据包", key="evidence_pdf_make"):
+    try:
+        st.session_state[pdf_key] = evidence_pack.evidence_pdf(pack)
+    except evidence_pack.PdfUnavailable as exc:
+        pdf_col.warning(str(exc))
+if pdf_key in st.session_state:
+    pdf_col.download_button(
+        "下载证据包（PDF）",
+        data=st.session_state[pdf_key],
+        file_name=f"evidence_{alert['rule_code']}_{chosen[:8]}.pdf",
+        mime="application/pdf",
+        key="evidence_pack_pdf",
+        on_click=ui.log,
+        args=(user, "download", f"evidence_pack_pdf:{chosen}", {}, 1),
+    )
 
 st.subheader("处理")
 if not ui.can_act(user):

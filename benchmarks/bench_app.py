@@ -1,0 +1,206 @@
+"""First view of every app page in a real browser: time from the sidebar click until the page
+has finished its script run (its title shown, Streamlit's running indicator gone).
+
+    .venv/bin/python benchmarks/bench_app.py --warehouse /path/to/published/warehouse \
+        [--rounds 5] [--out benchmarks/RESULTS_app.md]
+
+Starts ``skillwatch app`` on the warehouse with a throwaway users file holding one city
+user, drives Debian's headless chromium (chromium + chromium-driver) with Selenium, logs in,
+and opens every page once per round. Round 1 is each page's cold first view (empty caches
+in a fresh server process); the p95 is over all rounds. Appends a section to the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = (
+    "总览", "预警", "统计", "视频", "数据质量", "抽查", "继续教育 / 公益课程", "线上培训",
+    "设备运维", "课件库", "服务台", "查询导出",
+)  # fmt: skip
+POLL_S = 0.02
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_app(warehouse: Path, users: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "SKILLWATCH_WAREHOUSE": str(warehouse), "SKILLWATCH_USERS": str(users)}
+    proc = subprocess.Popen(
+        [str(REPO / ".venv/bin/skillwatch"), "app", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the app did not start within 90 s")
+
+
+def _browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--lang=zh-CN"):  # fmt: skip
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+def _done(driver, title: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    heads = driver.find_elements(By.CSS_SELECTOR, "h1")
+    return (
+        any(title.split(" ")[0] in h.text for h in heads)
+        and not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        and not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSkeleton"]')
+    )
+
+
+def _wait(driver, title: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _done(driver, title):
+            return
+        time.sleep(POLL_S)
+    raise SystemExit(f"{title} did not finish within {timeout} s")
+
+
+def _login(driver, url: str, name: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    deadline = time.monotonic() + 60
+    while not driver.find_elements(By.CSS_SELECTOR, 'input[aria-label="用户名"]'):
+        if time.monotonic() > deadline:
+            raise SystemExit("no login form")
+        time.sleep(0.2)
+    driver.find_element(By.CSS_SELECTOR, 'input[aria-label="用户名"]').send_keys(name)
+    driver.find_element(By.CSS_SELECTOR, 'input[aria-label="密码"]').send_keys(password)
+    driver.find_element(By.XPATH, '//button[.//p[text()="登录"]]').click()
+    _wait(driver, "总览")
+
+
+def _open(driver, title: str) -> float:
+    """Seconds from the click on the page's sidebar link until its run is over."""
+    from selenium.webdriver.common.by import By
+
+    link = driver.find_element(
+        By.XPATH, f'//*[@data-testid="stSidebarNav"]//a[.//span[@label="{title}"]]'
+    )
+    start = time.perf_counter()
+    link.click()
+    time.sleep(POLL_S)  # let the click reach the server before the first check
+    _wait(driver, title)
+    return time.perf_counter() - start
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _describe(warehouse: Path) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "skillwatch.duckdb"), read_only=True)
+    try:
+        counts = {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("fct_attendance", "fct_enrolments", "alerts", "fct_sessions")
+        }
+    finally:
+        con.close()
+    return ", ".join(f"{t} {n:,}" for t, n in counts.items())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS_app.md")
+    args = parser.parse_args()
+    password = secrets.token_urlsafe(12)
+    with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
+        users = Path(tmp) / "users.yaml"
+        subprocess.run(
+            [str(REPO / ".venv/bin/skillwatch"), "users", "add", "bench", "--role", "city"],
+            input=password + "\n", text=True, check=True, capture_output=True,
+            env={**os.environ, "SKILLWATCH_USERS": str(users),
+                 "SKILLWATCH_WAREHOUSE": str(args.warehouse)},
+        )  # fmt: skip
+        proc, url = _start_app(args.warehouse, users)
+        driver = _browser()
+        times: dict[str, list[float]] = {p: [] for p in PAGES}
+        try:
+            _login(driver, url, "bench", password)
+            for r in range(args.rounds):
+                for page in PAGES:
+                    times[page].append(_open(driver, page))
+                print(f"round {r + 1}/{args.rounds}: slowest "
+                      f"{max(t[-1] for t in times.values()):.2f} s", flush=True)  # fmt: skip
+        finally:
+            driver.quit()
+            proc.terminate()
+            proc.wait(10)
+    everything = [t for ts in times.values() for t in ts]
+    lines = [
+        f"\n## {dt.datetime.now():%Y-%m-%d %H:%M} · {platform.node()} · "
+        f"{os.cpu_count()} cores · {args.rounds} rounds",
+        "",
+        f"Warehouse: `{args.warehouse}` ({_describe(args.warehouse)}). Headless chromium, "
+        "1400×1000, one city user; the time is from the sidebar click until the page's "
+        "title is shown and Streamlit's running indicator is gone.",
+        "",
+        "| page | first view (cold) | median | p95 |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {p} | {ts[0]:.2f} s | {statistics.median(ts):.2f} s | {_p95(ts):.2f} s |"
+            for p, ts in times.items()
+        ],
+        f"| **all pages** | {max(ts[0] for ts in times.values()):.2f} s (slowest) | "
+        f"{statistics.median(everything):.2f} s | {_p95(everything):.2f} s |",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if not args.out.exists():
+        args.out.write_text(
+            "# App first view in a real browser (`benchmarks/bench_app.py`)\n\n"
+            "Target (issue 15): first view of every page ≤ 1 s p95.\n",
+            encoding="utf-8",
+        )
+    with args.out.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
