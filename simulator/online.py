@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +30,8 @@ from pipelines.contract import ALL_FEEDS, DISTRICT_FEEDS
 from pipelines.contract.headers import map_headers
 from pipelines.contract.legality import is_valid_id_number
 from pipelines.lib.readers import UnreadableFile, read_delivery
-from simulator.truth import truth_dir
-from simulator.writers import SHANGHAI
+from simulator.truth import write_planted
+from simulator.writers import write
 
 ONLINE_MODES = ("线上", "混合")
 MODULES = 4  # modules of every online class, 45 to 90 minutes each
@@ -196,9 +195,7 @@ def _write(path: Path, rows: list[dict], delivered_at: dt.datetime) -> None:
     writer.writeheader()
     writer.writerows(rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-    stamp = delivered_at.replace(tzinfo=SHANGHAI).timestamp()
-    os.utime(path, (stamp, stamp))
+    write(str(path), buf.getvalue().encode("utf-8"), delivered_at)
 
 
 def simulate_online(landing: Path, seed: int = 42, until: dt.date | None = None) -> dict[str, int]:
@@ -222,10 +219,5 @@ def simulate_online(landing: Path, seed: int = 42, until: dt.date | None = None)
         delivered = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2, 0))
         _write(landing / district / "online_learning" / f"online_learning_{day:%Y%m%d}.csv",
                rows, delivered)  # fmt: skip
-    out = truth_dir(landing)
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "online_fraud.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FRAUD_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(planted)
+    write_planted(landing, "online_fraud.csv", FRAUD_COLUMNS, planted)
     return {"records": sum(len(r) for r in by_district.values()), "planted": len(planted)}

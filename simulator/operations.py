@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +34,8 @@ from pipelines.contract import ALL_FEEDS
 from pipelines.contract.feeds import TICKET_CATEGORIES, TICKET_CHANNELS
 from simulator.online import _column, _date
 from simulator.people import names
-from simulator.truth import truth_dir
-from simulator.writers import SHANGHAI
+from simulator.truth import write_planted
+from simulator.writers import write
 
 FRAUD_COLUMNS = ("rule_code", "pattern", "district_code", "camera_id", "order_id")
 SLA_HOURS = 48  # the standard's service level for a repair
@@ -185,12 +184,9 @@ def tickets(
     return rows
 
 
-def _stamp(path: Path, delivered_at: dt.datetime) -> None:
-    stamp = delivered_at.replace(tzinfo=SHANGHAI).timestamp()
-    os.utime(path, (stamp, stamp))
-
-
-def _write_csv_zh(path: Path, feed: str, rows: list[dict[str, str]]) -> None:
+def _write_csv_zh(
+    path: Path, feed: str, rows: list[dict[str, str]], delivered_at: dt.datetime
+) -> None:
     """Chinese headers (the contract's ``zh`` names), UTF-8 with a BOM, as Excel saves it."""
     columns = ALL_FEEDS[feed].columns
     buf = io.StringIO()
@@ -198,13 +194,13 @@ def _write_csv_zh(path: Path, feed: str, rows: list[dict[str, str]]) -> None:
     writer.writerow([c.zh for c in columns])
     writer.writerows([[r.get(c.name, "") for c in columns] for r in rows])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    write(str(path), buf.getvalue().encode("utf-8-sig"), delivered_at)
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
+def _write_jsonl(path: Path, rows: list[dict[str, str]], delivered_at: dt.datetime) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    path.write_bytes(text.encode("utf-8"))
+    write(str(path), text.encode("utf-8"), delivered_at)
 
 
 def simulate_operations(landing: Path, start: dt.date, end: dt.date, seed: int = 42) -> dict:
@@ -222,16 +218,9 @@ def simulate_operations(landing: Path, start: dt.date, end: dt.date, seed: int =
     base = landing / "operations"
     if orders:
         path = base / "work_orders" / f"work_orders_{end:%Y%m%d}.csv"
-        _write_csv_zh(path, "work_orders", orders)
-        _stamp(path, delivered)
+        _write_csv_zh(path, "work_orders", orders, delivered)
     if desk:
         path = base / "tickets" / f"tickets_{end:%Y%m%d}.jsonl"
-        _write_jsonl(path, desk)
-        _stamp(path, delivered)
-    out = truth_dir(landing)
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "operations_fraud.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FRAUD_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(planted)
+        _write_jsonl(path, desk, delivered)
+    write_planted(landing, "operations_fraud.csv", FRAUD_COLUMNS, planted)
     return {"work_orders": len(orders), "tickets": len(desk), "planted": len(planted)}

@@ -159,6 +159,13 @@ def prevalence_summary(world, fraud: pl.DataFrame, rate: float) -> dict:
     }
 
 
+def write_planted(landing: Path, name: str, columns: tuple[str, ...], rows: list[dict]) -> None:
+    """One planted-findings CSV (``rows`` keyed by ``columns``) beside the landing."""
+    out = truth_dir(landing)
+    out.mkdir(parents=True, exist_ok=True)
+    _csv(out / name, columns, [tuple(r[c] for c in columns) for r in rows])
+
+
 def _csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")

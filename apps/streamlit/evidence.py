@@ -186,6 +186,7 @@ def evidence_pdf(page: str, timeout_s: float = 60.0) -> bytes:
             subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise PdfUnavailable(f"Chromium 打印 PDF 失败：{exc}") from exc
-        if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
+        pdf = out.read_bytes() if out.is_file() else b""
+        if not pdf.startswith(b"%PDF"):
             raise PdfUnavailable("Chromium 未生成 PDF")
-        return out.read_bytes()
+        return pdf

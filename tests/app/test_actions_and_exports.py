@@ -142,15 +142,19 @@ def test_a_download_is_logged_with_its_filters_and_rows(app_env):
     assert '"310104"' in last["filters"]
 
 
-def test_evidence_pack_is_self_contained_and_masked(app_env):
-    from apps.streamlit import evidence as pack
-
-    db = data.db_path()
-    key = ("city", None)
+def _riskiest_class_alert(db, key) -> tuple[dict, dict, list]:
+    """The riskiest class-level alert with its evidence and camera frames."""
     alerts = data.alerts(db, key).filter(pl.col("class_id").is_not_null())
     alert = alerts.sort("risk_score", descending=True, nulls_last=True).row(0, named=True)
     evidence = data.alert_evidence(db, key, alert["class_id"])
-    frames = data.camera_thumbnails(evidence["class"]["camera_ids"].to_list())
+    return alert, evidence, data.camera_thumbnails(evidence["class"]["camera_ids"].to_list())
+
+
+def test_evidence_pack_is_self_contained_and_masked(app_env):
+    from apps.streamlit import evidence as pack
+
+    db, key = data.db_path(), ("city", None)
+    alert, evidence, frames = _riskiest_class_alert(db, key)
     versions = pack.lake_versions(app_env.settings.lake)
     page = pack.evidence_html(alert, evidence, frames, data.publication(db, key), versions)
     assert alert["alert_id"] in page and alert["class_id"] in page
@@ -179,12 +183,8 @@ def test_evidence_pack_prints_to_a_pdf_with_the_same_content(app_env):
         if os.environ.get("CI"):
             raise RuntimeError("CI needs chromium (.ci/run installs it)")
         pytest.skip("Debian's chromium is not installed")
-    db = data.db_path()
-    key = ("city", None)
-    alerts = data.alerts(db, key).filter(pl.col("class_id").is_not_null())
-    alert = alerts.sort("risk_score", descending=True, nulls_last=True).row(0, named=True)
-    evidence = data.alert_evidence(db, key, alert["class_id"])
-    frames = data.camera_thumbnails(evidence["class"]["camera_ids"].to_list())
+    db, key = data.db_path(), ("city", None)
+    alert, evidence, frames = _riskiest_class_alert(db, key)
     page = pack.evidence_html(alert, evidence, frames, data.publication(db, key), [])
     pdf = pack.evidence_pdf(page)
     reader = PdfReader(io.BytesIO(pdf))
