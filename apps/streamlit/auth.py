@@ -8,7 +8,6 @@ Every login, refusal, logout and timeout goes to the audit log.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ MAX_LOCK_S = 300.0
 
 
 def session_timeout_s() -> float:
-    return float(os.environ.get("SKILLWATCH_APP_SESSION_MINUTES", "30")) * 60
+    return get_settings().app_session_minutes * 60
 
 
 @dataclass

@@ -15,7 +15,6 @@ from the alert store (Delta), so an action shows at once and survives a rebuild.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from pipelines.contract.feeds import WORK_ORDER_KINDS
 from pipelines.serving import Scope, read_table, scoped_query
 from pipelines.settings import Settings, get_settings
 
-TTL_S = int(os.environ.get("SKILLWATCH_APP_CACHE_S", "60"))
+TTL_S = get_settings().app_cache_s  # read once: st.cache_data takes its ttl at import
 ScopeKey = tuple[str, str | None]  # (role, district_code): hashable, what the cache keys on
 
 LEVELS = {"red": "红", "orange": "橙", "yellow": "黄"}
