@@ -122,6 +122,23 @@ def _open(driver, title: str) -> float:
     return time.perf_counter() - start
 
 
+def _screenshots(driver, folder: Path) -> None:
+    """Each page at full height (after its timed views, so caches are warm and the charts
+    are drawn), named by its position in PAGES so the README's table stays stable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, page in enumerate(PAGES, start=1):
+        _open(driver, page)
+        time.sleep(1.0)  # let Vega draw its charts: the script run ends before they paint
+        height = driver.execute_script(
+            "const m = document.querySelector('[data-testid=\"stMain\"]')"
+            " || document.body; return m.scrollHeight;"
+        )
+        driver.set_window_size(1400, max(1000, min(int(height) + 80, 3000)))
+        time.sleep(0.3)
+        driver.save_screenshot(str(folder / f"app-{n:02d}.png"))
+        driver.set_window_size(1400, 1000)
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -146,6 +163,10 @@ def main() -> int:
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS_app.md")
+    parser.add_argument(
+        "--screenshots", type=Path, default=None,
+        help="also save each page as DIR/app-<n>.png after the last round (for the README)",
+    )  # fmt: skip
     args = parser.parse_args()
     password = secrets.token_urlsafe(12)
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp:
@@ -166,6 +187,8 @@ def main() -> int:
                     times[page].append(_open(driver, page))
                 print(f"round {r + 1}/{args.rounds}: slowest "
                       f"{max(t[-1] for t in times.values()):.2f} s", flush=True)  # fmt: skip
+            if args.screenshots:
+                _screenshots(driver, args.screenshots)
         finally:
             driver.quit()
             proc.terminate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -38,7 +37,11 @@ def main_app(argv: list[str] | None = None) -> int:
     if not settings.duckdb_path.exists():
         print(f"note: {settings.duckdb_path} is not published yet: run skillwatch demo or run")
     print(f"SkillWatch app on http://{args.host}:{args.port}  (warehouse {settings.warehouse})")
-    return subprocess.call(streamlit_command(args.host, args.port), env=env)
+    sys.stdout.flush()
+    # exec, not a child process: a supervisor's (or a test's) SIGTERM then stops the server
+    # itself; with a child, stopping `skillwatch app` left streamlit running on its port
+    command = streamlit_command(args.host, args.port)
+    os.execve(command[0], command, env)
 
 
 DEMO_USERS = (("demo_city", "city", None), ("demo_district", "district", "310104"))

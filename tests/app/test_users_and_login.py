@@ -119,3 +119,45 @@ def test_logout_and_idle_timeout_end_the_session_and_are_logged(app_env):
     events = audit.read_events(app_env.settings)
     assert "logout" in events.filter(pl.col("user") == "city")["event"].to_list()
     assert "timeout" in events.filter(pl.col("user") == "auditor")["event"].to_list()
+
+
+def test_stopping_skillwatch_app_stops_the_server(tmp_path):
+    """A supervisor stops the app with SIGTERM; the server must go with it (it used to run
+    streamlit as a child that kept serving on the port after `skillwatch app` was gone)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SKILLWATCH_USERS": str(tmp_path / "users.yaml")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "app", "--port", str(port),
+         "--warehouse", str(tmp_path / "wh")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    try:
+        deadline = time.monotonic() + 60
+        while not healthy():
+            assert time.monotonic() < deadline, "the app did not start"
+            time.sleep(0.3)
+        proc.terminate()
+        proc.wait(15)
+        deadline = time.monotonic() + 10
+        while healthy():
+            assert time.monotonic() < deadline, "the server outlived `skillwatch app`"
+            time.sleep(0.3)
+    finally:
+        proc.kill()
