@@ -74,13 +74,16 @@ def _browser():
 
 
 def _done(driver, title: str) -> bool:
-    from selenium.webdriver.common.by import By
-
-    heads = driver.find_elements(By.CSS_SELECTOR, "h1")
-    return (
-        any(title.split(" ")[0] in h.text for h in heads)
-        and not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-        and not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSkeleton"]')
+    """One script in the page (elements read one by one go stale while Streamlit rerenders)."""
+    return bool(
+        driver.execute_script(
+            "const want = arguments[0];"
+            "const heads = [...document.querySelectorAll('h1')].map(h => h.textContent);"
+            "return heads.some(t => t.includes(want))"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-testid=\"stSkeleton\"]');",
+            title.split(" ")[0],
+        )
     )
 
 

@@ -23,7 +23,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     start = dt.date.fromisoformat(args.start) if args.start else None
     written = simulate_city(
         Path(args.out), scale=args.scale, seed=args.seed, start=start, days=args.days,
-        progress=True, fraud_rate=parse_fraud_rate(args.fraud_rate),
+        progress=True, fraud_rate=parse_fraud_rate(args.fraud_rate), cameras=args.cameras,
     )  # fmt: skip
     d = written["districts"]
     console.print(
@@ -318,6 +318,11 @@ def _dispatch(argv: list[str] | None) -> int:
         "--fraud-rate", default="3%",
         help="share of classes carrying planted fraud (0.03 or 3%%; default 3%%, spread over a few "
         "bad institutions); 'dense' = every behaviour on ~1/3 of classes (the rule tests' city)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-cameras", dest="cameras", action="store_false",
+        help="no frames, heartbeats or photos (the camera register is still delivered): the "
+        "city-year's heartbeats alone are ~210 M rows, more than the district feeds",
     )  # fmt: skip
     p.set_defaults(func=_cmd_simulate)
 
