@@ -165,3 +165,49 @@ def test_camera_heartbeats_are_keyed_by_camera_and_time(settings):
         "DUPLICATE_KEY:camera_id+ts",
         "OUT_OF_RANGE:rssi_dbm",
     ]
+
+
+def _beats_file(landing, day: dt.date, cameras: int = 3) -> None:
+    """One day's heartbeats of a few cameras, every 5 minutes, delivered the next night."""
+    rows = [
+        {"camera_id": f"CAM310104{c:04d}", "ts": f"{day} {m // 60:02d}:{m % 60:02d}:00",
+         "online": True, "rssi_dbm": -70}
+        for c in range(1, cameras + 1) for m in range(0, 24 * 60, 5)
+    ]  # fmt: skip
+    path = landing / "heartbeats" / f"heartbeats_{day:%Y%m%d}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    when = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 30)).timestamp()
+    os.utime(path, (when, when))
+
+
+def test_a_daily_run_rewrites_only_its_month_of_heartbeats(settings):
+    """Heartbeats are the largest feed (~210 M rows a year): bronze is partitioned by the
+    month of the key's timestamp, so a day's MERGE reads and rewrites its month only."""
+    from deltalake import DeltaTable
+
+    for day in (dt.date(2026, 10, 30), dt.date(2026, 10, 31)):
+        _beats_file(settings.landing, day)
+    ingest(settings)
+    path = settings.bronze("heartbeats")
+    assert delta_io.partition_columns(path) == ["ts_month"]
+    october = set(DeltaTable(str(path)).file_uris())
+    assert october and all("/ts_month=2026-10/" in f for f in october)
+
+    _beats_file(settings.landing, dt.date(2026, 11, 1))  # the next night's delivery
+    ingest(settings)
+    table = DeltaTable(str(path))
+    merges = [h for h in table.history() if h["operation"] == "MERGE"]
+    assert merges, "the second run MERGEs into the existing table"
+    metrics = merges[0]["operationMetrics"]  # history() is newest first
+    assert metrics["num_target_files_scanned"] == 0  # October's files were not even read
+    assert october <= set(table.file_uris())  # ... nor rewritten
+    bronze = delta_io.read(path)
+    assert bronze.height == 3 * 3 * 288
+    assert bronze.group_by("ts_month").len().sort("ts_month").rows() == [
+        ("2026-10", 2 * 3 * 288),
+        ("2026-11", 3 * 288),
+    ]
+
+    ingest(settings)  # a re-run changes nothing
+    assert delta_io.read(path).height == 3 * 3 * 288

@@ -140,15 +140,22 @@ class IngestSummary:
         )
 
 
+def month_partition_column(feed: Feed) -> str | None:
+    """The bronze partition column of a feed partitioned by the month of a time key."""
+    return f"{feed.month_partition}_month" if feed.month_partition else None
+
+
 def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
-    """The bronze schema of a feed: typed contract columns, personal fields protected, lineage."""
+    """The bronze schema of a feed: typed contract columns, personal fields protected, lineage
+    (and the month partition column of a time-keyed feed)."""
     cols: dict[str, pl.DataType] = {}
     for c in feed.columns:
         if c.pii:
             cols.update(dict.fromkeys(protected_columns(c), pl.String))
         else:
             cols[c.name] = POLARS_TYPES[c.type]
-    return {**cols, **LINEAGE, WARNINGS: pl.List(pl.String)}
+    part = month_partition_column(feed)
+    return {**cols, **LINEAGE, WARNINGS: pl.List(pl.String), **({part: pl.String} if part else {})}
 
 
 def _entry_code(entry: pl.Expr) -> pl.Expr:
@@ -400,18 +407,28 @@ class Ingestor:
         """MERGE rows without quarantining problems into the feed's bronze table."""
         if ok.is_empty():
             return
+        path = self.settings.bronze(feed.name)
         accepted = ok.with_columns(
             pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
-        ).select(list(bronze_columns(feed)))
+        )
+        partition_by = None
+        part = month_partition_column(feed)
+        # a lake written before the feed was partitioned keeps its layout (partitions are
+        # fixed at creation): its rows get no partition column, the MERGE stays unpruned
+        if part and (not delta_io.exists(path) or part in delta_io.partition_columns(path)):
+            month = pl.col(feed.month_partition).dt.strftime("%Y-%m")
+            accepted, partition_by = accepted.with_columns(month.alias(part)), [part]
+        accepted = accepted.select([c for c in bronze_columns(feed) if c in accepted.columns])
         # several deliveries of one key in a batch: the latest delivery wins
         accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
             subset=[DISTRICT, *feed.keys], keep="last", maintain_order=True
         )
         delta_io.merge(
-            self.settings.bronze(feed.name),
+            path,
             accepted,
             keys=[DISTRICT, *feed.keys],
             newer="src_delivered_at",
+            partition_by=partition_by,
         )
         self._lookups.pop(feed.name, None)
         self.changed = True
