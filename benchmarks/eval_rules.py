@@ -6,6 +6,8 @@ with simulator/evaluation/rules.py and writes benchmarks/RESULTS_rules.md.
 
     .venv/bin/python benchmarks/eval_rules.py                 # small city (~3 min)
     .venv/bin/python benchmarks/eval_rules.py --scale city    # a city-year (long)
+    # score a run made outside (skillwatch simulate + skillwatch run) without re-running it:
+    .venv/bin/python benchmarks/eval_rules.py --landing L --warehouse W --label "city-year"
 """
 
 from __future__ import annotations
@@ -66,6 +68,29 @@ def run(scale: str, seed: int, work: Path, fraud_rate: float | None) -> tuple[li
     return scores, timings
 
 
+def score_existing(landing: Path, warehouse: Path, timings: dict) -> tuple[list, dict]:
+    """Scores of a warehouse built by ``skillwatch run`` from a simulated landing."""
+    import duckdb
+
+    from pipelines.settings import get_settings
+    from pipelines.warehouse.project import build_db_path
+    from simulator.evaluation import rules as evaluate
+    from simulator.truth import truth_dir
+
+    db = build_db_path(get_settings(warehouse, landing))
+    scores = evaluate.evaluate_db(db, truth_dir(landing))
+    with duckdb.connect(str(db), read_only=True) as con:
+        timings["alerts"] = con.sql("select count(*) from marts.alerts").fetchall()[0][0]
+        status = con.sql(
+            "select rule_code, status, reason from marts.alert_rule_status where scope = 'city'"
+        ).pl()
+    timings["rule_status"] = {
+        r["rule_code"]: f"{r['status']}" + (f" ({r['reason']})" if r["reason"] else "")
+        for r in status.sort("rule_code").iter_rows(named=True)
+    }
+    return scores, timings
+
+
 def report(results: dict[str, tuple[list, dict]]) -> str:
     from simulator.evaluation.intervals import rate_with_interval
 
@@ -116,8 +141,21 @@ def main() -> int:
         help="planted-fraud share (3%%, 0.05) or 'dense' (every behaviour, the default here: "
         "a rule needs cases to be scored at all)",
     )  # fmt: skip
+    p.add_argument("--landing", type=Path, help="score this simulated landing's run ...")
+    p.add_argument("--warehouse", type=Path, help="... built into this warehouse")
+    p.add_argument("--label", default="existing run", help="the section title for it")
+    p.add_argument("--simulate-s", default="?", help="how long its simulation took")
+    p.add_argument("--pipeline-s", default="?", help="how long its skillwatch run took")
     args = p.parse_args()
     from simulator.prevalence import parse_fraud_rate
+
+    if args.landing and args.warehouse:
+        timings = {"simulate_s": args.simulate_s, "pipeline_s": args.pipeline_s,
+                   "success": "skillwatch run"}  # fmt: skip
+        text = report({args.label: score_existing(args.landing, args.warehouse, timings)})
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(text)
+        return 0
 
     rate = parse_fraud_rate(args.fraud_rate)
     work = Path(args.work)

@@ -72,21 +72,26 @@ def skillwatch_dbt_assets(
     build_db_path(settings).parent.mkdir(parents=True, exist_ok=True)
     with environ(dbt_env(settings)):
         invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
-    keep_build_artifacts(invocation.target_path, settings)
+    try:
+        yield from invocation.stream()
+    finally:  # a failed build too: its run_results.json is kept, the 30 MB folder is not
+        keep_build_artifacts(invocation.target_path, settings)
 
 
 def keep_build_artifacts(target: Path, settings: Settings) -> None:
     """Keep the build's manifest beside the build DB (the docs read it) and remove the
     invocation's target folder: dagster-dbt makes one per run (~30 MB of compiled SQL) under
     dbt_project/target and never removes it, so a daily run would fill the disk."""
-    manifest = Path(target) / "manifest.json"
-    if manifest.is_file():
-        out = built_manifest_path(settings)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        shutil.copy2(manifest, tmp)
-        tmp.replace(out)
+    manifest = built_manifest_path(settings)
+    for name, out in (
+        ("manifest.json", manifest),
+        ("run_results.json", manifest.with_name("dbt.run_results.json")),
+    ):
+        if (Path(target) / name).is_file():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(".tmp")
+            shutil.copy2(Path(target) / name, tmp)
+            tmp.replace(out)
     shutil.rmtree(target, ignore_errors=True)
 
 

@@ -20,7 +20,7 @@ from pipelines.alerts import store
 from pipelines.alerts.cli import list_alerts
 
 ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-MOBILE_SHAPE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+MOBILE_SHAPE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # as the is_masked test
 
 
 def _clear_personal_values(landing) -> set[str]:
