@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from results_file import append_section  # benchmarks/ is the script's folder
+
 REPO = Path(__file__).resolve().parents[1]
 PAGES = (
     "总览", "预警", "统计", "视频", "数据质量", "抽查", "继续教育 / 公益课程", "线上培训",
@@ -217,14 +219,12 @@ def main() -> int:
     ]
     text = "\n".join(lines)
     print(text)
-    if not args.out.exists():
-        args.out.write_text(
-            "# App first view in a real browser (`benchmarks/bench_app.py`)\n\n"
-            "Target (issue 15): first view of every page ≤ 1 s p95.\n",
-            encoding="utf-8",
-        )
-    with args.out.open("a", encoding="utf-8") as fh:
-        fh.write(text)
+    append_section(
+        args.out,
+        "# App first view in a real browser (`benchmarks/bench_app.py`)\n\n"
+        "Target (issue 15): first view of every page ≤ 1 s p95.\n",
+        text,
+    )
     return 0
 
 

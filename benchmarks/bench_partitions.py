@@ -33,6 +33,8 @@ import polars as pl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from results_file import append_section  # noqa: E402  (benchmarks/ is the script's folder)
+
 from pipelines.contract.feeds import HEARTBEATS  # noqa: E402
 from pipelines.district_feeds.ingest import bronze_columns, month_partition_column  # noqa: E402
 from pipelines.lib import delta_io  # noqa: E402
@@ -157,16 +159,14 @@ def main() -> int:
         ]
     )
     print(text)
-    if not args.out.exists():
-        args.out.write_text(
-            "# Partitioned bronze: a daily run's MERGE (`benchmarks/bench_partitions.py`)\n\n"
-            "Issue 10: a day's run touches only its partitions. Heartbeats are partitioned "
-            "by the month of their timestamp key (`pipelines/contract/feeds.py`, "
-            "`month_partition`), camera frames by `captured_month`.\n",
-            encoding="utf-8",
-        )
-    with args.out.open("a", encoding="utf-8") as fh:
-        fh.write(text)
+    append_section(
+        args.out,
+        "# Partitioned bronze: a daily run's MERGE (`benchmarks/bench_partitions.py`)\n\n"
+        "Issue 10: a day's run touches only its partitions. Heartbeats are partitioned "
+        "by the month of their timestamp key (`pipelines/contract/feeds.py`, "
+        "`month_partition`), camera frames by `captured_month`.\n",
+        text,
+    )
     return 0
 
 

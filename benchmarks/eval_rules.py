@@ -24,16 +24,11 @@ HERE = Path(__file__).resolve().parent
 
 def run(scale: str, seed: int, work: Path, fraud_rate: float | None) -> tuple[list, dict]:
     import dagster as dg
-    import duckdb
-    import polars as pl
 
     from pipelines.alerts import assets as alert_assets
     from pipelines.definitions import defs
     from pipelines.resources import SkillWatchResource
-    from pipelines.warehouse.project import build_db_path
     from simulator.city import simulate_city
-    from simulator.evaluation import rules as evaluate
-    from simulator.truth import truth_dir
 
     landing, warehouse = work / f"landing_{scale}", work / f"wh_{scale}"
     shutil.rmtree(warehouse, ignore_errors=True)
@@ -53,19 +48,7 @@ def run(scale: str, seed: int, work: Path, fraud_rate: float | None) -> tuple[li
     )
     timings["pipeline_s"] = round(time.perf_counter() - t, 1)
     timings["success"] = result.success
-    db = build_db_path(SkillWatchResource(warehouse=str(warehouse)).settings())
-    scores = evaluate.evaluate_db(db, truth_dir(landing))
-    with duckdb.connect(str(db), read_only=True) as con:
-        timings["alerts"] = con.sql("select count(*) from marts.alerts").fetchall()[0][0]
-        status = con.sql(
-            "select rule_code, status, reason from marts.alert_rule_status where scope = 'city'"
-        ).pl()
-    timings["rule_status"] = {
-        r["rule_code"]: f"{r['status']}" + (f" ({r['reason']})" if r["reason"] else "")
-        for r in status.sort("rule_code").iter_rows(named=True)
-    }
-    _ = pl
-    return scores, timings
+    return score_existing(landing, warehouse, timings)
 
 
 def score_existing(landing: Path, warehouse: Path, timings: dict) -> tuple[list, dict]:
