@@ -159,6 +159,17 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="the analysts' app logs a user out after this idle time"
     )
     app_cache_s: int = Field(default=60, ge=0, description="seconds the app caches a query result")
+    duckdb_memory_limit: str = Field(
+        default="50%",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$",
+        description="the most memory dbt's DuckDB may use before it spills to disk, as a size "
+        "or a share of RAM (DuckDB's own 80 % leaves the rest of a run too little)",
+    )
+    duckdb_temp_dir: Path | None = Field(
+        default=None,
+        description="where dbt's DuckDB spills (default: <warehouse>/build/spill)",
+        json_schema_extra={"shown_default": "<warehouse>/build/spill"},
+    )
     chromium: str | None = Field(
         default=None,
         description="the browser that prints evidence packs to PDF (default: chromium on PATH)",
@@ -174,7 +185,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "warehouse", "landing", "duckdb", "dbt_duckdb", "dagster_home_dir", "contacts",
-        "elearning_contacts", "users", mode="after",
+        "elearning_contacts", "users", "duckdb_temp_dir", mode="after",
     )  # fmt: skip
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
@@ -245,6 +256,10 @@ class Settings(BaseSettings):
     def dbt_duckdb_path(self) -> Path:
         """dbt's own database: the build area, never opened by auditors."""
         return self.dbt_duckdb or self.warehouse / "build" / "dbt.duckdb"
+
+    @property
+    def duckdb_spill_dir(self) -> Path:
+        return self.duckdb_temp_dir or self.warehouse / "build" / "spill"
 
     @property
     def users_path(self) -> Path:

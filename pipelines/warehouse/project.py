@@ -44,6 +44,8 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return {
         "SKILLWATCH_WAREHOUSE": str(settings.warehouse),
         "SKILLWATCH_DBT_DUCKDB": str(build_db_path(settings)),
+        "SKILLWATCH_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
+        "SKILLWATCH_DUCKDB_TEMP_DIR": str(settings.duckdb_spill_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
