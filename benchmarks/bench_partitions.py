@@ -6,7 +6,7 @@
 Heartbeats are the largest feed (2,000 cameras x 288 a day = 576 k rows a day, ~210 M a
 year). For each history length H (days already in the lake, the last of them in the same
 month as the new day), this writes H days of the city's heartbeats into a bronze table laid
-out as the ingest lays it out (partitioned by ``ts_month``) and into one laid out as before
+out as the ingest lays it out (partitioned by ``ts_day``) and into one laid out as before
 (unpartitioned), then MERGEs the next day's delivery into each with the ingest's own
 ``delta_io.merge`` (key ``src_district_code, camera_id, ts``; latest delivery wins). Each
 repeat starts from a fresh copy of the history. Reported: median wall time of the MERGE, the
@@ -36,11 +36,11 @@ sys.path.insert(0, str(REPO))
 from results_file import append_section  # noqa: E402  (benchmarks/ is the script's folder)
 
 from pipelines.contract.feeds import HEARTBEATS  # noqa: E402
-from pipelines.district_feeds.ingest import bronze_columns, month_partition_column  # noqa: E402
+from pipelines.district_feeds.ingest import bronze_columns, day_partition_column  # noqa: E402
 from pipelines.lib import delta_io  # noqa: E402
 
 KEYS = ["src_district_code", *HEARTBEATS.keys]
-PART = month_partition_column(HEARTBEATS)
+PART = day_partition_column(HEARTBEATS)
 NEW_DAY = dt.date(2026, 11, 28)  # the history runs up to the day before, months back
 
 
@@ -67,7 +67,7 @@ def day_of_heartbeats(day: dt.date, cameras: int, seed: int) -> pl.DataFrame:
         src_delivered_at=pl.lit(delivered).cast(pl.Datetime("us")),
         src_ingested_at=pl.lit(delivered).cast(pl.Datetime("us")),
         src_warnings=pl.lit([], dtype=pl.List(pl.String)),
-        ts_month=pl.col("ts").dt.strftime("%Y-%m"),
+        ts_day=pl.col("ts").dt.strftime("%Y-%m-%d"),
     )
     schema = bronze_columns(HEARTBEATS)
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
@@ -136,7 +136,7 @@ def main() -> int:
                 r = measure(history, args.cameras, partitioned, args.repeat)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-            layout = "by month (`ts_month`)" if partitioned else "unpartitioned (before)"
+            layout = "by day (`ts_day`)" if partitioned else "unpartitioned (before)"
             print(f"{days} days, {layout}: {r['median_s']:.2f} s", flush=True)
             rows.append(
                 f"| {days} | {n:,} | {layout} | {files} | {r['median_s']:.2f} s "
@@ -163,8 +163,8 @@ def main() -> int:
         args.out,
         "# Partitioned bronze: a daily run's MERGE (`benchmarks/bench_partitions.py`)\n\n"
         "Issue 10: a day's run touches only its partitions. Heartbeats are partitioned "
-        "by the month of their timestamp key (`pipelines/contract/feeds.py`, "
-        "`month_partition`), camera frames by `captured_month`.\n",
+        "by the day of their timestamp key (`pipelines/contract/feeds.py`, "
+        "`day_partition`), camera frames by `captured_month`.\n",
         text,
     )
     return 0

@@ -181,18 +181,19 @@ def _beats_file(landing, day: dt.date, cameras: int = 3) -> None:
     os.utime(path, (when, when))
 
 
-def test_a_daily_run_rewrites_only_its_month_of_heartbeats(settings):
+def test_a_daily_run_touches_only_its_day_of_heartbeats(settings):
     """Heartbeats are the largest feed (~210 M rows a year): bronze is partitioned by the
-    month of the key's timestamp, so a day's MERGE reads and rewrites its month only."""
+    day of the key's timestamp, so a day's MERGE reads and writes that day only."""
     from deltalake import DeltaTable
 
     for day in (dt.date(2026, 10, 30), dt.date(2026, 10, 31)):
         _beats_file(settings.landing, day)
     ingest(settings)
     path = settings.bronze("heartbeats")
-    assert delta_io.partition_columns(path) == ["ts_month"]
+    assert delta_io.partition_columns(path) == ["ts_day"]
     october = set(DeltaTable(str(path)).file_uris())
-    assert october and all("/ts_month=2026-10/" in f for f in october)
+    assert len(october) == 2 and {f.split("/ts_day=")[1][:10] for f in october} == {
+        "2026-10-30", "2026-10-31"}  # fmt: skip
 
     _beats_file(settings.landing, dt.date(2026, 11, 1))  # the next night's delivery
     ingest(settings)
@@ -201,12 +202,14 @@ def test_a_daily_run_rewrites_only_its_month_of_heartbeats(settings):
     assert merges, "the second run MERGEs into the existing table"
     metrics = merges[0]["operationMetrics"]  # history() is newest first
     assert metrics["num_target_files_scanned"] == 0  # October's files were not even read
+    assert metrics["num_target_files_removed"] == 0
     assert october <= set(table.file_uris())  # ... nor rewritten
     bronze = delta_io.read(path)
     assert bronze.height == 3 * 3 * 288
-    assert bronze.group_by("ts_month").len().sort("ts_month").rows() == [
-        ("2026-10", 2 * 3 * 288),
-        ("2026-11", 3 * 288),
+    assert bronze.group_by("ts_day").len().sort("ts_day").rows() == [
+        ("2026-10-30", 3 * 288),
+        ("2026-10-31", 3 * 288),
+        ("2026-11-01", 3 * 288),
     ]
 
     ingest(settings)  # a re-run changes nothing

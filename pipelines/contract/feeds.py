@@ -82,10 +82,11 @@ class Feed:
     # "operations": <landing>/operations/<folder>/ (the camera operator, the service desk)
     source: str = "district"
     folder: str = ""  # landing folder name; the feed's name when empty
-    # a timestamp key column whose month partitions the bronze table (<column>_month): only
-    # a key may decide the partition (a corrected row never moves partitions), so only feeds
-    # keyed by a time qualify; a day's MERGE then rewrites its month, not the history
-    month_partition: str | None = None
+    # a timestamp key column whose day partitions the bronze table (<column>_day): only a
+    # key may decide the partition (a corrected row never moves partitions), so only feeds
+    # keyed by a time qualify; a day's MERGE then reads and writes its day, not the history
+    # (by month, the cost still grew through the month: benchmarks/RESULTS_partitions.md)
+    day_partition: str | None = None
 
     @property
     def landing_folder(self) -> str:
@@ -433,7 +434,7 @@ HEARTBEATS = Feed(
     data_day="ts",
     source="camera",
     description="Camera heartbeats: online state and 4G signal strength.",
-    month_partition="ts",  # 2,000 cameras x 288 a day: ~210 M rows a year
+    day_partition="ts",  # 2,000 cameras x 288 a day = 576 k rows, one ~10 MB file a day
 )
 
 CAMERA_FEEDS: dict[str, Feed] = {HEARTBEATS.name: HEARTBEATS}

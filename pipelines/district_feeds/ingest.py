@@ -140,21 +140,21 @@ class IngestSummary:
         )
 
 
-def month_partition_column(feed: Feed) -> str | None:
-    """The bronze partition column of a feed partitioned by the month of a time key."""
-    return f"{feed.month_partition}_month" if feed.month_partition else None
+def day_partition_column(feed: Feed) -> str | None:
+    """The bronze partition column of a feed partitioned by the day of a time key."""
+    return f"{feed.day_partition}_day" if feed.day_partition else None
 
 
 def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
     """The bronze schema of a feed: typed contract columns, personal fields protected, lineage
-    (and the month partition column of a time-keyed feed)."""
+    (and the day partition column of a time-keyed feed)."""
     cols: dict[str, pl.DataType] = {}
     for c in feed.columns:
         if c.pii:
             cols.update(dict.fromkeys(protected_columns(c), pl.String))
         else:
             cols[c.name] = POLARS_TYPES[c.type]
-    part = month_partition_column(feed)
+    part = day_partition_column(feed)
     return {**cols, **LINEAGE, WARNINGS: pl.List(pl.String), **({part: pl.String} if part else {})}
 
 
@@ -412,12 +412,12 @@ class Ingestor:
             pl.lit(self.now).cast(pl.Datetime("us")).alias("src_ingested_at")
         )
         partition_by = None
-        part = month_partition_column(feed)
+        part = day_partition_column(feed)
         # a lake written before the feed was partitioned keeps its layout (partitions are
         # fixed at creation): its rows get no partition column, the MERGE stays unpruned
         if part and (not delta_io.exists(path) or part in delta_io.partition_columns(path)):
-            month = pl.col(feed.month_partition).dt.strftime("%Y-%m")
-            accepted, partition_by = accepted.with_columns(month.alias(part)), [part]
+            day = pl.col(feed.day_partition).dt.strftime("%Y-%m-%d")
+            accepted, partition_by = accepted.with_columns(day.alias(part)), [part]
         accepted = accepted.select([c for c in bronze_columns(feed) if c in accepted.columns])
         # several deliveries of one key in a batch: the latest delivery wins
         accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
