@@ -36,7 +36,11 @@ sys.path.insert(0, str(REPO))
 from results_file import append_section  # noqa: E402  (benchmarks/ is the script's folder)
 
 from pipelines.contract.feeds import HEARTBEATS  # noqa: E402
-from pipelines.district_feeds.ingest import bronze_columns, day_partition_column  # noqa: E402
+from pipelines.district_feeds.ingest import (  # noqa: E402
+    bronze_columns,
+    day_partition_column,
+    day_partition_value,
+)
 from pipelines.lib import delta_io  # noqa: E402
 
 KEYS = ["src_district_code", *HEARTBEATS.keys]
@@ -52,23 +56,26 @@ def day_of_heartbeats(day: dt.date, cameras: int, seed: int) -> pl.DataFrame:
     start = np.datetime64(dt.datetime.combine(day, dt.time()), "us")
     ts = start + np.tile(np.arange(288) * 300_000_000, cameras).astype("timedelta64[us]")
     delivered = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 30))
-    frame = pl.DataFrame(
-        {
-            "camera_id": cams,
-            "ts": ts,
-            "online": rng.random(n) > 0.01,
-            "rssi_dbm": rng.integers(-105, -60, n),
-        }
-    ).with_columns(
-        src_district_code=pl.lit("310000"),
-        src_file=pl.lit(f"heartbeats/heartbeats_{day:%Y%m%d}.jsonl"),
-        src_sha256=pl.lit(f"{day.toordinal():064x}"),
-        src_row=pl.int_range(1, n + 1, dtype=pl.Int64),
-        src_delivered_at=pl.lit(delivered).cast(pl.Datetime("us")),
-        src_ingested_at=pl.lit(delivered).cast(pl.Datetime("us")),
-        src_warnings=pl.lit([], dtype=pl.List(pl.String)),
-        ts_day=pl.col("ts").dt.strftime("%Y-%m-%d"),
-    )
+    frame = (
+        pl.DataFrame(
+            {
+                "camera_id": cams,
+                "ts": ts,
+                "online": rng.random(n) > 0.01,
+                "rssi_dbm": rng.integers(-105, -60, n),
+            }
+        )
+        .with_columns(
+            src_district_code=pl.lit("310000"),
+            src_file=pl.lit(f"heartbeats/heartbeats_{day:%Y%m%d}.jsonl"),
+            src_sha256=pl.lit(f"{day.toordinal():064x}"),
+            src_row=pl.int_range(1, n + 1, dtype=pl.Int64),
+            src_delivered_at=pl.lit(delivered).cast(pl.Datetime("us")),
+            src_ingested_at=pl.lit(delivered).cast(pl.Datetime("us")),
+            src_warnings=pl.lit([], dtype=pl.List(pl.String)),
+        )
+        .with_columns(day_partition_value(HEARTBEATS))
+    )  # as the ingest derives it
     schema = bronze_columns(HEARTBEATS)
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
 

@@ -145,6 +145,12 @@ def day_partition_column(feed: Feed) -> str | None:
     return f"{feed.day_partition}_day" if feed.day_partition else None
 
 
+def day_partition_value(feed: Feed) -> pl.Expr:
+    """That column's value, ``YYYY-MM-DD`` of the time key (only for a partitioned feed)."""
+    day = pl.col(feed.day_partition).dt.strftime("%Y-%m-%d")
+    return day.alias(day_partition_column(feed))
+
+
 def bronze_columns(feed: Feed) -> dict[str, pl.DataType]:
     """The bronze schema of a feed: typed contract columns, personal fields protected, lineage
     (and the day partition column of a time-keyed feed)."""
@@ -416,8 +422,8 @@ class Ingestor:
         # a lake written before the feed was partitioned keeps its layout (partitions are
         # fixed at creation): its rows get no partition column, the MERGE stays unpruned
         if part and (not delta_io.exists(path) or part in delta_io.partition_columns(path)):
-            day = pl.col(feed.day_partition).dt.strftime("%Y-%m-%d")
-            accepted, partition_by = accepted.with_columns(day.alias(part)), [part]
+            accepted = accepted.with_columns(day_partition_value(feed))
+            partition_by = [part]
         accepted = accepted.select([c for c in bronze_columns(feed) if c in accepted.columns])
         # several deliveries of one key in a batch: the latest delivery wins
         accepted = accepted.sort(["src_delivered_at", "src_file", "src_row"]).unique(
