@@ -77,6 +77,16 @@ def test_district_pages_and_exports_name_no_other_district(app_env):
         assert "区" not in [m.label for m in at.multiselect]  # no district filter to pick
         shown = at.dataframe[0].value
         assert set(shown["district_code"]) == {code}
+        # the drill-down of an alert too (a cross-district W04 names the other class)
+        own_alerts = data.filter_alerts(
+            data.alerts(data.db_path(), ("district", code)), {"status": ["new", "acknowledged"]}
+        )
+        picked = own_alerts.sort(pl.col("rule_code") != "W04")["alert_id"][0]
+        open_page(at, "alerts").selectbox(key="alert_choice").set_value(picked).run()
+        assert not at.exception
+        assert "处理" in [h.value for h in at.subheader]  # the drill-down is shown
+        leaked = [w for w in forbidden if w in all_text(at)]
+        assert not leaked, (code, "alert drill-down", leaked[:5])
 
 
 def test_reference_tables_are_published_and_hold_no_district(app_env):

@@ -102,7 +102,21 @@ labels = dict(
         ),
     ).iter_rows()
 )
-chosen = st.selectbox("选择预警", list(labels), format_func=labels.get, key="alert_choice")
+# nothing chosen on the first view: the evidence (class, sessions, check-ins, frames, the
+# pack) is read for the alert the analyst picks, not for whichever sorts first (0.6-1 s of
+# the city-year's first view went to a drill-down nobody had asked for)
+chosen = st.selectbox(
+    "选择预警",
+    list(labels),
+    index=None,
+    format_func=labels.get,
+    placeholder="选择一条预警，查看证据、下载证据包并处理",
+    key="alert_choice",
+)
+if chosen is None:
+    if not ui.can_act(user):
+        st.info("审计角色只读，不能处理预警。Auditors cannot act on alerts.")
+    st.stop()
 alert = shown.row(by_predicate=pl.col("alert_id") == chosen, named=True)
 st.markdown(
     f"**{alert['rule_code']} {alert['rule_name_zh']}** · 级别 {data.LEVELS.get(alert['level'])}"
