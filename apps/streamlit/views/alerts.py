@@ -13,6 +13,7 @@ key = ui.key_of(user)
 db = data.db_path()
 
 st.title("预警")
+READ_ONLY = "审计角色只读，不能处理预警。Auditors cannot act on alerts."
 frame = data.alerts(db, key)
 if frame.is_empty():
     ui.no_data("暂无预警。No alerts.")
@@ -115,7 +116,7 @@ chosen = st.selectbox(
 )
 if chosen is None:
     if not ui.can_act(user):
-        st.info("审计角色只读，不能处理预警。Auditors cannot act on alerts.")
+        st.info(READ_ONLY)
     st.stop()
 alert = shown.row(by_predicate=pl.col("alert_id") == chosen, named=True)
 st.markdown(
@@ -234,7 +235,7 @@ if pdf_key in st.session_state:
 
 st.subheader("处理")
 if not ui.can_act(user):
-    st.info("审计角色只读，不能处理预警。Auditors cannot act on alerts.")
+    st.info(READ_ONLY)
 else:
     from pipelines.alerts import store
 
