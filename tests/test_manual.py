@@ -29,11 +29,10 @@ def manual(tmp_path_factory) -> tuple[str, str]:
 
 
 def _rule_codes() -> set[str]:
-    """Every rule the product has, found without the manual's code: the registry that
-    alert_rule_status evaluates, the rule models on disk, the e-learning anomaly codes."""
-    status = (DBT / "models/alerts/rollup/alert_rule_status.sql").read_text(encoding="utf-8")
-    registry = status[status.index("rule_names") : status.index("} -%}")]
-    codes = set(re.findall(r"'([A-Z]\d{2})'\s*:", registry))
+    """Every rule the product has, found without the manual's code: the registry's seed
+    (what alert_rule_status evaluates), the rule models on disk, the e-learning anomalies."""
+    seed = (DBT / "seeds/contract/contract_alert_rules.csv").read_text(encoding="utf-8")
+    codes = set(re.findall(r"^([A-Z]\d{2}),", seed, re.M))
     codes |= {
         p.stem.split("_")[1].upper()
         for p in (DBT / "models").rglob("alert_*.sql")

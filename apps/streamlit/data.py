@@ -150,7 +150,7 @@ select a.alert_id, a.rule_code, coalesce(c.rule_name_zh, a.rule_code) as rule_na
        a.scope, a.district_code, a.institution_id, a.class_id, a.period, a.period_start,
        a.first_seen_at, a.status as published_status, a.evidence, a.risk_score
 from alerts a
-left join (select distinct rule_code, rule_name_zh from alert_rule_status) c using (rule_code)
+left join alert_rules c using (rule_code)
 """
 
 

@@ -89,7 +89,24 @@ def table(frame: pl.DataFrame, labels: dict[str, str], **kwargs) -> None:
     """A frame with Chinese column headers (the data keep their column names, so an export
     of the same frame reads like the published table)."""
     config = {c: st.column_config.Column(labels[c]) for c in frame.columns if c in labels}
-    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+    grid(frame, column_config={**config, **day_columns(frame, labels)}, **kwargs)
+
+
+def grid(frame: pl.DataFrame, **kwargs) -> None:
+    """``st.dataframe`` without the index and with dates shown as days."""
+    kwargs.setdefault("column_config", day_columns(frame))
+    st.dataframe(frame, hide_index=True, **kwargs)
+
+
+def day_columns(frame: pl.DataFrame, labels: dict[str, str] | None = None) -> dict:
+    """Date columns shown as days: the grid renders an Arrow date as a midnight timestamp
+    ("2026-09-05 00:00:00") unless told the format."""
+    labels = labels or {}
+    return {
+        c: st.column_config.DateColumn(labels.get(c, c), format="YYYY-MM-DD")
+        for c, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
 
 
 def rule_alerts(frame: pl.DataFrame, empty: str) -> None:

@@ -3,7 +3,8 @@
 Every section is read from where the product itself takes it:
 - the contract (``pipelines.contract``): feeds, columns, checks, reason codes and severities,
   and the courseware package findings (``pipelines.courseware.catalogue.FINDINGS``);
-- the rules registry: the rule codes and names ``alert_rule_status`` lists, the dbt model of
+- the rules registry: the rule codes and names of ``pipelines.contract.rules`` (the list
+  ``alert_rule_status`` evaluates), the dbt model of
   each rule and the ``var()``s it reads, with their current values and comments from
   ``dbt_project/dbt_project.yml``; the e-learning rules' Python defaults;
 - the asset graph, jobs, schedules and sensors of ``pipelines.definitions.defs``;
@@ -28,7 +29,6 @@ import yaml
 from pipelines.settings import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt_project"
-RULE_STATUS_SQL = DBT_DIR / "models" / "alerts" / "rollup" / "alert_rule_status.sql"
 _RULE_MODEL = re.compile(r"^alert_([a-z]\d{2})_\w+$")
 _VAR = re.compile(r"""var\(\s*['"](\w+)['"]""")
 
@@ -195,12 +195,10 @@ def dbt_vars() -> dict[str, tuple[object, str]]:
 
 
 def rule_names() -> dict[str, str]:
-    """The registry: code -> Chinese name, as ``alert_rule_status`` lists every rule."""
-    text = RULE_STATUS_SQL.read_text(encoding="utf-8")
-    block = re.search(r"set rule_names = \{(.*?)\}", text, re.S)
-    if block is None:
-        raise ValueError(f"{RULE_STATUS_SQL} has no rule_names registry")
-    return dict(re.findall(r"'([A-Z]\d{2})'\s*:\s*'([^']*)'", block.group(1)))
+    """The evaluated rules: code -> Chinese name (pipelines/contract/rules.py)."""
+    from pipelines.contract.rules import RULES
+
+    return {code: r.name_zh for code, r in RULES.items() if r.kind == "rule"}
 
 
 def rule_models() -> dict[str, dict]:
@@ -242,7 +240,8 @@ def _rules_section() -> list[str]:
     out = [
         "## 二、预警规则目录与当前阈值",
         "",
-        "规则清单取自 `alert_rule_status`(规则运行状态表,逐条规则给出 已评估/无数据/未配置);"
+        "规则清单取自规则目录(发布表 `alert_rules`;逐条规则的运行状态见 `alert_rule_status`,"
+        "给出 已评估/无数据/未配置);"
         "阈值为 `dbt_project/dbt_project.yml` 中的 vars 当前值,修改后下次运行生效。",
         "",
         "| 编号 | 名称 | dbt 模型 | 当前阈值 | 说明 |",
@@ -258,21 +257,26 @@ def _rules_section() -> list[str]:
             f"| {code} | {names.get(code, '')} | `{model.get('model', '(未建模型)')}` "
             f"| {thresholds} | {desc} |"
         )
-    elearning = [
-        ("E01", "刷课(继续教育)", "click_through_ratio"),
-        ("E02", "学时超额(继续教育)", "over_credit_ratio"),
-        ("E03", "并发学习(继续教育)", "concurrent_min_overlap_minutes"),
-    ]
-    for code, name, field in elearning:
+    from pipelines.contract.rules import RULES
+
+    elearning = {
+        "E01": "click_through_ratio",
+        "E02": "over_credit_ratio",
+        "E03": "concurrent_min_overlap_minutes",
+    }
+    for code, field in elearning.items():
         out.append(
-            f"| {code} | {name} | `pipelines/elearning/anomalies.py` "
+            f"| {code} | {RULES[code].name_zh}(继续教育) | `pipelines/elearning/anomalies.py` "
             f"| `{field}` = {getattr(DEFAULT_RULES, field)} | Dagster 运行配置可覆盖 |"
         )
     escalation = [v for v in variables if v.startswith("escalate_")]
+    shown = "; ".join(f"`{v}` = {_value(variables[v][0])}" for v in escalation)
     out += [
-        f"| X01/X02 | 升级(机构/区) | `int_alerts__escalations` "
-        f"| {'; '.join(f'`{v}` = {_value(variables[v][0])}' for v in escalation)} "
-        "| 机构或区在窗口期内红色预警累计达标时升级 |",
+        f"| {code} | {RULES[code].name_zh} | `int_alerts__escalations` | {shown} "
+        f"| {what}在窗口期内红色预警累计达标时升级 |"
+        for code, what in (("X01", "机构"), ("X02", "区"))
+    ]
+    out += [
         "",
         "### 全部阈值变量(dbt vars)",
         "",

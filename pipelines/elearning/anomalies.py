@@ -22,13 +22,11 @@ import polars as pl
 
 from pipelines.contract import CITY_CODE
 from pipelines.contract.published import ALERT_SCHEMA
+from pipelines.contract.rules import RULES
 from pipelines.elearning.config import DEFAULT_RULES, ElearningRules
 
-RULES = {
-    "E01": ("刷课：完成速度超出课件允许", "orange"),
-    "E02": ("学时异常：计入时长远超课程时长", "yellow"),
-    "E03": ("同一学员多课并行学习", "orange"),
-}
+# the level of each anomaly, from the rules registry (names and levels live there)
+LEVELS = {code: r.levels for code, r in RULES.items() if r.kind == "elearning"}
 HIT_SCHEMA = {
     "rule_code": pl.String,
     "learner_id": pl.String,
@@ -181,9 +179,7 @@ def to_alerts(hits: pl.DataFrame, directory: pl.DataFrame, now: dt.datetime) -> 
     return (
         joined.with_columns(
             pl.Series("alert_id", ids, pl.String),
-            pl.col("rule_code")
-            .replace_strict({k: v[1] for k, v in RULES.items()}, return_dtype=pl.String)
-            .alias("level"),
+            pl.col("rule_code").replace_strict(LEVELS, return_dtype=pl.String).alias("level"),
             pl.when(pl.col("institution_id").is_not_null())
             .then(pl.lit("institution"))
             .otherwise(pl.lit("city"))

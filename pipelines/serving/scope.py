@@ -35,7 +35,7 @@ ROLES = ("city", "district", "auditor")
 # Published tables with no district's rows in them, readable by every role.
 REFERENCE_TABLES = frozenset(
     {
-        "mart_status", "dim_occupation", "publication",
+        "mart_status", "dim_occupation", "publication", "alert_rules",
         # public courses are open to anyone (the player needs no login); no district in them
         "stats_public_courses_by_course", "stats_public_courses_by_slice",
         # the courseware library is the city's (continuing education), one for every district

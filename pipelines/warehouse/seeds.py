@@ -19,6 +19,7 @@ from pipelines.contract import (
     SUBSIDY_CAP_BY_LEVEL,
     severity_of,
 )
+from pipelines.contract.rules import RULES
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "contract"
 
@@ -54,6 +55,9 @@ def seed_texts() -> dict[str, str]:
         "contract_reasons.csv": _csv(
             ["reason_code", "reason_zh", "severity"],
             [(code, zh, str(severity_of(code))) for code, zh in sorted(REASON_ZH.items())],
+        ),
+        "contract_alert_rules.csv": _csv(
+            ["rule_code", "rule_name_zh", "rule_name_en", "levels", "kind"], list(RULES.values())
         ),
     }
 

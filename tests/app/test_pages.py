@@ -127,3 +127,17 @@ def test_alert_list_is_sorted_by_risk_and_counts_the_open_alerts(app_env):
     assert any(f"共 {open_alerts} 条预警" in c.value for c in at.caption)
     risk = at.dataframe[0].value["风险分"].fillna(-1).tolist()
     assert risk == sorted(risk, reverse=True)
+
+
+@pytest.mark.parametrize("who", ["city", "district"])
+def test_alert_list_names_every_rule_in_chinese_for_every_role(app_env, who):
+    # a district user reads only its own rows of alert_rule_status: the names come from
+    # the published catalogue (alert_rules), so the list never falls back to bare codes
+    district = app_env.districts[0] if who == "district" else None
+    at = open_page(login(f"d{district}" if district else "city"), "alerts")
+    listed = at.dataframe[0].value
+    assert not listed.empty
+    names = dict(app_env.sql("select rule_code, rule_name_zh from alert_rules").rows())
+    assert names["W08"] == "出勤不足仍申领"
+    for code, name in zip(listed["规则"], listed["规则名称"], strict=True):
+        assert name == names[code] != code

@@ -80,7 +80,8 @@ def _listed(alerts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-st.dataframe(_listed(shown), hide_index=True, height=320)
+listed = _listed(shown)
+ui.grid(listed, height=320)
 ui.export_buttons(
     user, _listed(matching), "预警列表", {k: v for k, v in filters.items() if v}, "alerts"
 )
@@ -133,10 +134,10 @@ if alert["class_id"]:
     klass, sessions, checkins = evidence["class"], evidence["sessions"], evidence["checkins"]
     if not klass.is_empty():
         st.markdown("**班级**")
-        st.dataframe(klass.drop("class_key"), hide_index=True)
+        ui.grid(klass.drop("class_key"))
     if not sessions.is_empty():
         st.markdown("**课次与视频人数**")
-        st.dataframe(sessions.drop("session_key"), hide_index=True)
+        ui.grid(sessions.drop("session_key"))
         compare = sessions.select(
             "session_id",
             pl.col("persons_checked_in").cast(pl.Float64).alias("签到人数"),
@@ -170,7 +171,7 @@ if alert["class_id"]:
             width="stretch",
         )
         with st.expander(f"签到明细（{checkins.height} 条）"):
-            st.dataframe(checkins, hide_index=True)
+            ui.grid(checkins)
     if not klass.is_empty():
         thumbs = data.camera_thumbnails(klass["camera_ids"].to_list())
         if thumbs:

@@ -49,7 +49,7 @@ st.altair_chart(
     .properties(height=220),
     width="stretch",
 )
-st.dataframe(grid, hide_index=True)
+ui.grid(grid)
 
 st.subheader("单台摄像机")
 camera = st.selectbox("摄像机", health["camera_id"].to_list(), key="camera_choice")
@@ -70,7 +70,7 @@ if not days.is_empty():
     )
 if not history["offline"].is_empty():
     st.markdown("**离线时段**")
-    st.dataframe(history["offline"], hide_index=True)
+    ui.grid(history["offline"])
 thumbs = data.camera_thumbnails([camera])
 if thumbs:
     st.markdown("**最近画面**")

@@ -37,7 +37,7 @@ with tab_ce:
             )
             .properties(height=220, width=260)
         )
-        st.dataframe(compliance, hide_index=True)
+        ui.grid(compliance)
     courses = marts["courses"]
     if not courses.is_empty():
         st.subheader("课程完成情况")
@@ -52,7 +52,7 @@ with tab_ce:
             .properties(height=260),
             width="stretch",
         )
-        st.dataframe(courses, hide_index=True)
+        ui.grid(courses)
 
 with tab_public:
     public = marts["public"]
@@ -74,9 +74,9 @@ with tab_public:
             .properties(height=200),
             width="stretch",
         )
-        st.dataframe(public, hide_index=True)
+        ui.grid(public)
         slices = marts["public_slices"]
         by_device = slices.filter(slices["slice"] == "device")
         if not by_device.is_empty():
             st.markdown("**按终端**")
-            st.dataframe(by_device.select("device", "plays", "unique_viewers"), hide_index=True)
+            ui.grid(by_device.select("device", "plays", "unique_viewers"))

@@ -39,5 +39,5 @@ filters = {
     "to": str(date_to) if isinstance(date_to, dt.date) else None,
 }
 st.caption(f"{frame.height} 行")
-st.dataframe(frame.head(1000), hide_index=True)
+ui.grid(frame.head(1000))
 ui.export_buttons(user, frame, table, filters, "export")

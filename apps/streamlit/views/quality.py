@@ -52,11 +52,11 @@ if not trend.is_empty():
         width="stretch",
     )
 st.subheader(f"未通过的检查（{dq['failing'].height}）")
-st.dataframe(dq["failing"], hide_index=True)
+ui.grid(dq["failing"])
 st.subheader(f"隔离及待处理记录（{dq['quarantine'].height}，已脱敏）")
 if not dq["quarantine"].is_empty():
     ui.log(user, "view_personal", "fct_quarantine", {}, dq["quarantine"].height)
-st.dataframe(dq["quarantine"], hide_index=True)
+ui.grid(dq["quarantine"])
 docs = data.settings().gx_docs / "index.html"
 st.caption(
     f"校验文档（Great Expectations Data Docs）：{docs}" + ("" if docs.exists() else "（尚未生成）")

@@ -29,7 +29,7 @@ if items.is_empty():
 
 st.metric("抽中班级", items.height)
 shown = items.drop("class_key")
-st.dataframe(shown, hide_index=True)
+ui.grid(shown)
 ui.export_buttons(user, shown, f"抽查名单_{week}", {"week": week}, "spotcheck")
 report = spotchecks.report_path(settings, week)
 if user.role != "district" and report.exists():

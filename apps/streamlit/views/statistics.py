@@ -34,7 +34,7 @@ frame = data.statistics(db, key, tuple(dims), tuple(measures))
 if frame.is_empty():
     ui.no_data()
     st.stop()
-st.dataframe(frame, hide_index=True)
+ui.grid(frame)
 ui.export_buttons(user, frame, "统计", {"dimensions": dims, "measures": measures}, "stats")
 
 first_dim = data.DIMENSIONS[dims[0]][0]

@@ -24,15 +24,6 @@
     {%- set src = source(source_name, table) -%}
     {%- do present.update({name: (adapter.get_relation(src.database, src.schema, src.identifier) is not none) if execute else false}) -%}
 {%- endfor %}
-{%- set rule_names = {
-    'W01': '未备案开班', 'W02': '开班无视频', 'W03': '人数不符', 'W04': '重复参训',
-    'W05': '照片复用', 'W06': '考勤规律异常', 'W07': '人脸比对低分', 'W08': '出勤不足仍申领',
-    'W09': '师资不合规', 'W10': '机构资质异常', 'W11': '视频设备异常', 'W12': '课时不足',
-    'W13': '吸烟', 'W14': '数据迟报', 'W15': '重复申领', 'W16': '超员',
-    'W17': '非学员打卡',
-    'O01': '刷课', 'O02': '多端同时在线', 'O03': '代学', 'O04': '人脸核验异常',
-    'D01': '维修超时', 'D02': '巡检逾期',
-} -%}
 -- depends_on: {{ ref('stg_alerts__photo_reuse') }}
 
 with
@@ -189,7 +180,7 @@ district_rows as (
     select rule_code, 'district' as scope, district_code, district_code as target_id,
         'no_data' as status, '该区尚未报送任何数据 the district has delivered nothing' as reason
     from district_facts,
-        (select unnest(['{{ rule_names.keys() | list | join("', '") }}']) as rule_code)
+        (select rule_code from {{ ref('contract_alert_rules') }} where kind = 'rule')
     where deliveries = 0
     union all
     select rule_code, 'district', district_code, district_code, 'no_data',
@@ -281,11 +272,7 @@ merged as (
 
 select
     merged.rule_code,
-    case merged.rule_code
-        {%- for code, name in rule_names.items() %}
-        when '{{ code }}' then '{{ name }}'
-        {%- endfor %}
-    end as rule_name_zh,
+    rules.rule_name_zh,
     merged.scope,
     merged.district_code,
     merged.target_id,
@@ -293,3 +280,5 @@ select
     merged.reason,
     merged.findings
 from merged
+-- a code missing from the catalogue keeps its row and fails rule_name_zh's not_null test
+left join {{ ref('contract_alert_rules') }} as rules using (rule_code)
