@@ -25,15 +25,20 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from results_file import append_section  # benchmarks/ is the script's folder
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = (
-    "总览", "预警", "统计", "视频", "数据质量", "抽查", "继续教育 / 公益课程", "线上培训",
-    "设备运维", "课件库", "服务台", "查询导出",
-)  # fmt: skip
+# sidebar title -> the README's screenshot name (docs/screenshots/page-NN-<name>.png)
+SCREENSHOT_NAMES = {
+    "总览": "overview", "预警": "alerts", "统计": "statistics", "视频": "cameras",
+    "数据质量": "quality", "抽查": "spotchecks", "继续教育 / 公益课程": "elearning",
+    "线上培训": "online", "设备运维": "devices", "课件库": "courseware", "服务台": "servicedesk",
+    "查询导出": "export",
+}  # fmt: skip
+PAGES = tuple(SCREENSHOT_NAMES)
 POLL_S = 0.02
 
 
@@ -113,18 +118,45 @@ def _login(driver, url: str, name: str, password: str) -> None:
     _wait(driver, "总览")
 
 
-def _open(driver, title: str) -> float:
-    """Seconds from the click on the page's sidebar link until its run is over."""
+# Where a slow view's time goes, seen from the browser: the main thread's long tasks (over
+# 50 ms: script parsing, layout, Vega drawing) and the files fetched during the view (the
+# frontend loads some element's code on its first use). Installed once after the login.
+_OBSERVE_JS = """
+performance.setResourceTimingBufferSize(100000);
+window.__long = [];
+new PerformanceObserver(l => window.__long.push(...l.getEntries().map(e => e.duration)))
+    .observe({type: 'longtask', buffered: false});
+"""
+_MARK_JS = "window.__long = []; return performance.getEntriesByType('resource').length;"
+_SINCE_JS = """
+const r = performance.getEntriesByType('resource').slice(arguments[0]);
+return [window.__long.reduce((a, b) => a + b, 0),
+        r.filter(e => e.name.endsWith('.js')).map(e => e.name.split('/').pop())];
+"""
+
+
+@dataclass
+class View:
+    seconds: float
+    long_tasks_s: float  # main-thread time in tasks over 50 ms during the view
+    scripts: list[str]  # JavaScript files the frontend fetched during the view
+
+
+def _open(driver, title: str) -> View:
+    """From the click on the page's sidebar link until its run is over."""
     from selenium.webdriver.common.by import By
 
     link = driver.find_element(
         By.XPATH, f'//*[@data-testid="stSidebarNav"]//a[.//span[@label="{title}"]]'
     )
+    mark = driver.execute_script(_MARK_JS)
     start = time.perf_counter()
     link.click()
     time.sleep(POLL_S)  # let the click reach the server before the first check
     _wait(driver, title)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    long_ms, scripts = driver.execute_script(_SINCE_JS, mark)
+    return View(seconds, long_ms / 1000, scripts)
 
 
 def _screenshots(driver, folder: Path) -> None:
@@ -140,7 +172,7 @@ def _screenshots(driver, folder: Path) -> None:
         )
         driver.set_window_size(1400, max(1000, min(int(height) + 80, 3000)))
         time.sleep(0.3)
-        driver.save_screenshot(str(folder / f"app-{n:02d}.png"))
+        driver.save_screenshot(str(folder / f"page-{n:02d}-{SCREENSHOT_NAMES[page]}.png"))
         driver.set_window_size(1400, 1000)
 
 
@@ -163,6 +195,20 @@ def _describe(warehouse: Path) -> str:
     return ", ".join(f"{t} {n:,}" for t, n in counts.items())
 
 
+def _slow_views(views: dict[str, list[View]], over_s: float = 1.0) -> list[str]:
+    lines = []
+    for page, seen in views.items():
+        for i, v in enumerate(seen):
+            if v.seconds <= over_s:
+                continue
+            fetched = ", ".join(sorted(v.scripts)[:4]) + (" …" if len(v.scripts) > 4 else "")
+            lines.append(
+                f"- {page}, round {i + 1}: {v.seconds:.2f} s; long tasks {v.long_tasks_s:.2f} s;"
+                f" {len(v.scripts)} scripts fetched" + (f" ({fetched})" if v.scripts else "")
+            )
+    return lines or ["- none"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, required=True)
@@ -170,7 +216,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS_app.md")
     parser.add_argument(
         "--screenshots", type=Path, default=None,
-        help="also save each page as DIR/app-<n>.png after the last round (for the README)",
+        help="also save each page as DIR/page-NN-<name>.png after the last round "
+        "(docs/screenshots: the README's pictures)",
     )  # fmt: skip
     args = parser.parse_args()
     password = secrets.token_urlsafe(12)
@@ -185,11 +232,15 @@ def main() -> int:
         proc, url = _start_app(args.warehouse, users)
         driver = _browser()
         times: dict[str, list[float]] = {p: [] for p in PAGES}
+        views: dict[str, list[View]] = {p: [] for p in PAGES}
         try:
             _login(driver, url, "bench", password)
+            driver.execute_script(_OBSERVE_JS)
             for r in range(args.rounds):
                 for page in PAGES:
-                    times[page].append(_open(driver, page))
+                    view = _open(driver, page)
+                    views[page].append(view)
+                    times[page].append(view.seconds)
                 print(f"round {r + 1}/{args.rounds}: slowest "
                       f"{max(t[-1] for t in times.values()):.2f} s", flush=True)  # fmt: skip
             if args.screenshots:
@@ -215,6 +266,11 @@ def main() -> int:
         ],
         f"| **all pages** | {max(ts[0] for ts in times.values()):.2f} s (slowest) | "
         f"{statistics.median(everything):.2f} s | {_p95(everything):.2f} s |",
+        "",
+        "Views over 1 s, with the browser's main-thread long tasks (> 50 ms) during the view "
+        "and the JavaScript files fetched for it:",
+        "",
+        *_slow_views(views),
         "",
     ]
     text = "\n".join(lines)

@@ -1,7 +1,7 @@
 """Early-warning rules against the simulator's truth, end to end.
 
 Simulates a city (district feeds, e-learning, cameras), runs every asset of the code location
-plus the alert assets (pipelines/alerts/assets.py) in process, then scores each rule W01-W16
+plus the alert assets (pipelines/alerts/assets.py) in process, then scores each rule W01-W17
 with simulator/evaluation/rules.py and writes benchmarks/RESULTS_rules.md.
 
     .venv/bin/python benchmarks/eval_rules.py                 # small city (~3 min)

@@ -11,6 +11,7 @@ import datetime as dt
 
 import polars as pl
 
+from pipelines.contract import RowReason
 from simulator.deliveries import Delivery, late_days
 from simulator.world import World
 
@@ -44,6 +45,7 @@ def evaluate(world: World, deliveries: list[Delivery]) -> pl.DataFrame:
         w12(sessions, classes, world.window.end),
         w15(f["subsidy_claims"], classes),
         w16(classes, f["enrolments"], checkins),
+        w17(deliveries),
     ]
     out = pl.concat([_norm(p, inst_of) for p in parts if p.height], how="vertical")
     out = pl.concat([out, w14(world, deliveries)], how="vertical")
@@ -262,6 +264,28 @@ def w16(classes, enrolments, checkins):
     )  # fmt: skip
     return pl.concat([over.with_columns(pl.lit(None, pl.String).alias("session_id"))
                       .select(more.columns), more])  # fmt: skip
+
+
+def w17(deliveries: list[Delivery]) -> pl.DataFrame:
+    """W17: sessions with a punch by a person not enrolled in the class. Such punches are not
+    in the clean frames: they are planted as extra rows (defects.att_not_enrolled) that
+    ingest accepts with the warning NOT_ENROLLED, so the truth is read from those rows, in
+    files that are readable at all."""
+    rows = [
+        (d.district, e.values["class_id"], e.values["session_id"])
+        for d in deliveries
+        if d.feed == "attendance" and d.oddity not in ("garbage", "empty", "mojibake")
+        for e in d.extras
+        if RowReason.NOT_ENROLLED in e.reasons and not e.text
+    ]
+    frame = pl.DataFrame(
+        rows, schema={"district_code": pl.String, "class_id": pl.String, "session_id": pl.String},
+        orient="row",
+    )  # fmt: skip
+    return frame.unique().select(
+        pl.lit("W17").alias("rule_code"), "district_code", "class_id", "session_id",
+        pl.lit("check-in by a person not enrolled in the class").alias("detail"),
+    )  # fmt: skip
 
 
 def w14(world: World, deliveries: list[Delivery]) -> pl.DataFrame:

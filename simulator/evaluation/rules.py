@@ -1,6 +1,6 @@
 """Precision and recall of each rule against the simulator's ground truth.
 
-The truth: ``_truth/fraud.csv`` (simulator/rules.py: W01, W04, W06-W10, W12, W14-W16
+The truth: ``_truth/fraud.csv`` (simulator/rules.py: W01, W04, W06-W10, W12, W14-W17
 on the delivered tabular data, the catalogue's default thresholds) and the camera truth
 (simulator/cameras/simulate.py: ``camera_sessions.csv`` for W02/W03, ``camera_photo_reuse.csv``
 for W05, ``camera_offline.csv`` + ``camera_faults.csv`` for W11). The detections: the
@@ -22,7 +22,7 @@ import polars as pl
 
 from simulator.evaluation.intervals import wilson
 
-RULES = tuple(f"W{i:02d}" for i in range(1, 17))
+RULES = tuple(f"W{i:02d}" for i in range(1, 18))
 GRAIN = {
     "W01": "class",
     "W02": "session (sampled sessions only)",
@@ -40,6 +40,7 @@ GRAIN = {
     "W14": "district + late/missing + data day",
     "W15": "class + enrolment",
     "W16": "class + session (blank = enrolments over capacity)",
+    "W17": "class + session",
 }
 
 
@@ -98,7 +99,7 @@ def truth_keys(truth_dir: Path) -> dict[str, set[str]]:
             out[code].add(_key(d, c))
         elif code in ("W04",):
             out[code].add(_key(d, c, s, e))
-        elif code in ("W06", "W07", "W09", "W16"):
+        elif code in ("W06", "W07", "W09", "W16", "W17"):
             out[code].add(_key(d, c, s))
         elif code in ("W08", "W15"):
             out[code].add(_key(d, c, e))
@@ -151,7 +152,7 @@ def detected_keys(findings: pl.DataFrame, sampled: set[str] | None) -> dict[str,
             out[code].add(_key(d, c))
         elif code == "W04":
             out[code].add(_key(d, c, s, e))
-        elif code in ("W06", "W07", "W09", "W16"):
+        elif code in ("W06", "W07", "W09", "W16", "W17"):
             out[code].add(_key(d, c, s))
         elif code in ("W08", "W15"):
             out[code].add(_key(d, c, e))
@@ -185,7 +186,7 @@ def _has(con, schema: str, table: str) -> bool:
 
 
 def evaluate(findings: pl.DataFrame, truth_dir: Path) -> list[RuleScore]:
-    """One score per rule W01-W16 (findings: the alert_findings mart)."""
+    """One score per rule W01-W17 (findings: the alert_findings mart)."""
     truth = truth_keys(Path(truth_dir))
     found = detected_keys(findings, sampled_sessions(Path(truth_dir)))
     scores = []
