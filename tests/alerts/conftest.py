@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
+from mart_harness import Mart
 
 from pipelines.settings import Settings, get_settings
 
@@ -116,39 +116,11 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return out
 
 
-class Mart:
-    """An in-memory DuckDB named like dbt's build database, with empty upstream tables."""
-
-    def __init__(self) -> None:
-        self.con = duckdb.connect()
-        self.con.execute("attach ':memory:' as dbt")
-        self.con.execute("use dbt")
-        for schema in ("marts", "alerts", "main", "staging"):
-            self.con.execute(f"create schema if not exists dbt.{schema}")
-        for name, cols in TABLES.items():
-            body = ", ".join(f'"{c}" {t}' for c, t in cols.items())
-            self.con.execute(f"create table dbt.{name} ({body})")
-
-    def add(self, table: str, rows: list[dict]) -> None:
-        cols = TABLES[table]
-        for row in rows:
-            unknown = set(row) - set(cols)
-            assert not unknown, f"{table}: unknown columns {unknown}"
-            names = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" for _ in row)
-            self.con.execute(
-                f"insert into dbt.{table} ({names}) values ({marks})", list(row.values())
-            )
-
-    def run(self, sql: str) -> pl.DataFrame:
-        return self.con.sql(sql).pl()
-
-
 @pytest.fixture
 def mart() -> Mart:
-    m = Mart()
+    m = Mart(TABLES, ("marts", "alerts", "main", "staging"))
     yield m
-    m.con.close()
+    m.close()
 
 
 @pytest.fixture

@@ -7,20 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
 import shutil
 
 import duckdb
 import polars as pl
 import pytest
 from app_helpers import login, open_page
+from pii_shapes import ID_SHAPE, MOBILE_SHAPE
 
 from apps.streamlit import audit, data
 from pipelines.alerts import store
 from pipelines.alerts.cli import list_alerts
-
-ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-MOBILE_SHAPE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # as the is_masked test
 
 
 def _clear_personal_values(landing) -> set[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 import pytest
+from mart_harness import Mart
 from ops_build import build_ops_warehouse
 
 from pipelines.settings import Settings
@@ -91,39 +92,11 @@ TABLES: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
-class Mart:
-    """An in-memory DuckDB named like dbt's build database, with empty upstream tables."""
-
-    def __init__(self) -> None:
-        self.con = duckdb.connect()
-        self.con.execute("attach ':memory:' as dbt")
-        self.con.execute("use dbt")
-        for schema in ("marts", "alerts", "staging", "intermediate"):
-            self.con.execute(f"create schema if not exists dbt.{schema}")
-        for name, cols in TABLES.items():
-            body = ", ".join(f'"{c}" {t}' for c, t in cols.items())
-            self.con.execute(f"create table dbt.{name} ({body})")
-
-    def add(self, table: str, rows: list[dict]) -> None:
-        cols = TABLES[table]
-        for row in rows:
-            unknown = set(row) - set(cols)
-            assert not unknown, f"{table}: unknown columns {unknown}"
-            names = ", ".join(f'"{c}"' for c in row)
-            marks = ", ".join("?" for _ in row)
-            self.con.execute(
-                f"insert into dbt.{table} ({names}) values ({marks})", list(row.values())
-            )
-
-    def run(self, sql: str) -> pl.DataFrame:
-        return self.con.sql(sql).pl()
-
-
 @pytest.fixture
-def mart():
-    m = Mart()
+def mart() -> Mart:
+    m = Mart(TABLES, ("marts", "alerts", "staging", "intermediate"))
     yield m
-    m.con.close()
+    m.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sys
 import textwrap
 
 import pytest
+from pii_shapes import ID_SHAPE, MOBILE_SHAPE
 
 from pipelines.contract import DISTRICT_FEEDS
 from pipelines.contract.legality import is_valid_id_number, is_valid_mobile
@@ -17,8 +18,6 @@ from pipelines.district_feeds.landing import discover
 from pipelines.warehouse.assets import publish_auditor_file
 from pipelines.warehouse.sql_shell import main_sql, open_readonly
 
-ID_SHAPE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-MOBILE_SHAPE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")  # as the is_masked test
 HEX32 = re.compile(r"[0-9a-f]{32}")
 HASH = re.compile(r"[0-9a-f]{32,}")  # pseudonyms, SHA-256 of deliveries, md5 alert ids
 # System-assigned identifiers of records, photos, devices and certificates: their digit runs
