@@ -33,6 +33,7 @@ def evaluate(world: World, deliveries: list[Delivery]) -> pl.DataFrame:
     classes = f["classes"]
     sessions = f["sessions"]
     checkins = att.filter(pl.col("kind") == "签到")
+    strangers = stranger_punches(deliveries)
     inst_of = classes.select("class_id", "institution_id")
     parts = [
         w01(classes, sessions),
@@ -44,8 +45,15 @@ def evaluate(world: World, deliveries: list[Delivery]) -> pl.DataFrame:
         w10(sessions, classes, f["institutions"]),
         w12(sessions, classes, world.window.end),
         w15(f["subsidy_claims"], classes),
-        w16(classes, f["enrolments"], checkins),
-        w17(deliveries),
+        # an accepted stranger's check-in counts toward "check-ins exceed enrolments" too
+        w16(
+            classes,
+            f["enrolments"],
+            pl.concat(
+                [checkins.select(strangers.columns), strangers.filter(pl.col("kind") == "签到")]
+            ),
+        ),
+        w17(strangers),
     ]
     out = pl.concat([_norm(p, inst_of) for p in parts if p.height], how="vertical")
     out = pl.concat([out, w14(world, deliveries)], how="vertical")
@@ -266,23 +274,23 @@ def w16(classes, enrolments, checkins):
                       .select(more.columns), more])  # fmt: skip
 
 
-def w17(deliveries: list[Delivery]) -> pl.DataFrame:
-    """W17: sessions with a punch by a person not enrolled in the class. Such punches are not
-    in the clean frames: they are planted as extra rows (defects.att_not_enrolled) that
-    ingest accepts with the warning NOT_ENROLLED, so the truth is read from those rows, in
-    files that are readable at all."""
+def stranger_punches(deliveries: list[Delivery]) -> pl.DataFrame:
+    """Punches by people not enrolled in the class. They are not in the clean frames: they
+    are planted as extra rows (defects.att_not_enrolled) that ingest accepts with the warning
+    NOT_ENROLLED, so they are read from those rows, in files that are readable at all."""
     rows = [
-        (d.district, e.values["class_id"], e.values["session_id"])
+        (d.district, e.values["class_id"], e.values["session_id"], e.values["kind"])
         for d in deliveries
         if d.feed == "attendance" and d.oddity not in ("garbage", "empty", "mojibake")
         for e in d.extras
         if RowReason.NOT_ENROLLED in e.reasons and not e.text
     ]
-    frame = pl.DataFrame(
-        rows, schema={"district_code": pl.String, "class_id": pl.String, "session_id": pl.String},
-        orient="row",
-    )  # fmt: skip
-    return frame.unique().select(
+    schema = dict.fromkeys(("district_code", "class_id", "session_id", "kind"), pl.String)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def w17(strangers: pl.DataFrame) -> pl.DataFrame:
+    return strangers.select("district_code", "class_id", "session_id").unique().select(
         pl.lit("W17").alias("rule_code"), "district_code", "class_id", "session_id",
         pl.lit("check-in by a person not enrolled in the class").alias("detail"),
     )  # fmt: skip
