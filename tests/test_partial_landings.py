@@ -14,6 +14,7 @@ A run costs ~40 s (most of it ``dbt build``): one run per case, the cases indepe
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,6 +289,30 @@ def test_every_contract_table_is_an_empty_typed_relation_when_the_lake_lacks_it(
         got = con.sql(f"select * from lake.{name}").pl()
         assert got.is_empty()
         assert got.schema == pl.Schema(schema), name
+
+
+def test_a_source_that_arrives_after_a_run_without_it_is_read_on_the_next_run(tmp_path):
+    # the build database outlives a run: an absent source was an empty table there, and the
+    # first run after its delivery failed replacing it with a view (acceptance, 2026-12-04)
+    import polars as pl
+
+    from pipelines.lib import delta_io
+    from pipelines.warehouse.dbt_delta import register_lake
+
+    lake, build = tmp_path / "lake", str(tmp_path / "dbt.duckdb")
+    with duckdb.connect(build) as con:  # run 1: no attendance delivered anywhere yet
+        register_lake(con, lake)
+        assert con.execute("select count(*) from lake.attendance").fetchone()[0] == 0
+    rows = pl.DataFrame({"record_id": ["KQ1", "KQ2"], "src_district_code": ["310104"] * 2})
+    delta_io.replace(lake / "bronze" / "attendance", rows)
+    with duckdb.connect(build) as con:  # run 2: it has arrived
+        register_lake(con, lake)
+        got = con.execute("select record_id from lake.attendance order by 1").fetchall()
+        assert got == [("KQ1",), ("KQ2",)]
+    shutil.rmtree(lake / "bronze" / "attendance")  # and back (a lake restored without it)
+    with duckdb.connect(build) as con:
+        register_lake(con, lake)
+        assert con.execute("select count(*) from lake.attendance").fetchone()[0] == 0
 
 
 def test_a_run_on_an_unwritable_warehouse_fails_with_one_line(tmp_path, capsys):

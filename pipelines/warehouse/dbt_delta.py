@@ -79,10 +79,28 @@ def contract_tables() -> dict[str, dict]:
     return {**tables, "deliveries": REGISTER_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
 
 
-def _create_empty(conn: duckdb.DuckDBPyConnection, qualified: str, arrow_table) -> None:
+def _make_room(conn: duckdb.DuckDBPyConnection, schema: str, name: str, kind: str) -> None:
+    """Drop ``schema.name`` when it exists as the other kind of relation. The build database
+    outlives a run: a source that was absent is an empty table there, and when it arrives
+    it becomes a view (``create or replace view`` refuses to replace a table, and the
+    reverse), so without this every run after the first delivery of that source failed."""
+    found = conn.execute(
+        "select 'table' from duckdb_tables() where database_name = current_database() "
+        "and schema_name = ? and table_name = ? union all "
+        "select 'view' from duckdb_views() where database_name = current_database() "
+        "and schema_name = ? and view_name = ? and not internal",
+        [schema, name, schema, name],
+    ).fetchall()
+    for (existing,) in found:
+        if existing != kind:
+            conn.execute(f"drop {existing} if exists {schema}.{name}")
+
+
+def _create_empty(conn: duckdb.DuckDBPyConnection, schema: str, name: str, arrow_table) -> None:
+    _make_room(conn, schema, name, "table")
     conn.register("__empty_delta", arrow_table)
     try:
-        conn.execute(f"create or replace table {qualified} as select * from __empty_delta")
+        conn.execute(f"create or replace table {schema}.{name} as select * from __empty_delta")
     finally:
         conn.unregister("__empty_delta")
 
@@ -96,13 +114,14 @@ def register_lake(conn: duckdb.DuckDBPyConnection, lake: Path, schema: str = SCH
         sql = scan_sql(path)
         if sql is None:
             # a table with a schema but no rows: an empty table of the same columns
-            _create_empty(conn, f"{schema}.{name}", DeltaTable(str(path)).to_pyarrow_table())
+            _create_empty(conn, schema, name, DeltaTable(str(path)).to_pyarrow_table())
         else:
+            _make_room(conn, schema, name, "view")
             conn.execute(f"create or replace view {schema}.{name} as {sql}")
         names.append(name)
     for name, columns in contract_tables().items():
         if name not in names:  # not delivered yet: empty, correctly typed
-            _create_empty(conn, f"{schema}.{name}", pl.DataFrame(schema=columns).to_arrow())
+            _create_empty(conn, schema, name, pl.DataFrame(schema=columns).to_arrow())
             names.append(name)
     return names
 
