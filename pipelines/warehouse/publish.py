@@ -74,6 +74,28 @@ VIEWS: dict[str, tuple[str, str]] = {
             or amount_yuan > cap_yuan
         """,
     ),
+    # the interface standard's names ("What the warehouse publishes"), over the marts that
+    # hold them: an acceptance check written from the standard queries these
+    "dq_results": (
+        "数据质量检查结果（接口标准命名）：每个报送文件每项检查一行。One row per delivery and "
+        "check, under the interface standard's names (fct_dq_results has more columns).",
+        """
+        select district_code, feed, delivery_file as file, check_name as "check", passed,
+            rows_checked, rows_failed, failure_ratio, is_severe, delivery_sha256, validated_at
+        from fct_dq_results
+        """,
+    ),
+    "quarantine": (
+        "隔离区（接口标准命名）：每个当前未接收的行一行，原始值已脱敏。One row per row now held "
+        "back (blocking, or pending a parent), under the standard's names; personal data masked.",
+        """
+        select district_code, feed, delivery_file as file, delivery_row as row_number,
+            reason_codes, original_values_masked as original_values, severity, status,
+            first_reason_zh, reason_detail, delivered_at, quarantined_at, delivery_sha256
+        from fct_quarantine
+        where is_current
+        """,
+    ),
 }
 
 

@@ -120,6 +120,37 @@ def test_tables_and_views_carry_comments(published):
     assert "结业率" in column_comment
 
 
+def test_the_standards_published_names_answer_queries_written_from_it(published):
+    # interface standard, "What the warehouse publishes": dq_results and quarantine
+    with open_readonly(published) as con:
+        cols = {
+            name: [r[0] for r in con.execute(f"describe {name}").fetchall()]
+            for name in ("alerts", "dq_results", "quarantine")
+        }
+        checks = con.execute(
+            'select count(*), count(distinct file), count(distinct "check") from dq_results'
+        ).fetchone()
+        expected_checks = con.execute("select count(*) from fct_dq_results").fetchone()[0]
+        held = con.execute("select count(*) from quarantine").fetchone()[0]
+        current = con.execute("select count(*) from fct_quarantine where is_current").fetchone()[0]
+        # an ID number is held masked (an 18-digit certificate number beside it is no PII)
+        ids = con.execute(
+            "select json_extract_string(original_values, '$.id_number') as v from quarantine "
+            "where v is not null and v <> ''"
+        ).fetchall()
+        clear = sum(ID_SHAPE.search(v) is not None for (v,) in ids)
+    assert cols["dq_results"][:7] == [
+        "district_code", "feed", "file", "check", "passed", "rows_checked", "rows_failed"
+    ]  # fmt: skip
+    assert cols["quarantine"][:6] == [
+        "district_code", "feed", "file", "row_number", "reason_codes", "original_values"
+    ]  # fmt: skip
+    assert {"alert_id", "rule_code", "level", "period_start", "risk_score"} <= set(cols["alerts"])
+    # (this build validates nothing with GX: the rows are the mart's, whatever their number)
+    assert checks[0] == expected_checks and checks[1] <= checks[0]
+    assert held == current > 0 and ids and clear == 0
+
+
 _READER = textwrap.dedent(
     """
     import sys
