@@ -50,6 +50,7 @@ TABLES: dict[str, dict[str, str]] = {
                                   license_valid_until=D, delivered_at=TS),
     "marts.dim_person": dict(person_pseudo=S, id_number_masked=S),
     "marts.dim_camera": dict(camera_id=S, district_code=S, institution_key=S, room=S),
+    "contract.contract_feeds": dict(feed=S, feed_zh=S, business_key=S),
     "marts.fct_deliveries": dict(district_code=S, delivery_file=S, feed=S, delivery_status=S,
                                  file_reason_code=S, data_day_min=D, data_day_max=D,
                                  delivered_at=TS),
@@ -118,7 +119,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture
 def mart() -> Mart:
-    m = Mart(TABLES, ("marts", "alerts", "main", "staging"))
+    m = Mart(TABLES, ("marts", "alerts", "main", "staging", "contract"))
     yield m
     m.close()
 

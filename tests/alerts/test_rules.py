@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pipelines.contract import DISTRICT_FEEDS
+
 # several test folders have a conftest.py, so these are local rather than imported
 day = dt.date.fromisoformat
 ts = dt.datetime.fromisoformat
@@ -307,6 +309,14 @@ def test_w14_more_than_two_days_late_and_a_session_day_without_attendance(mart, 
         district_code=D, delivery_file=f, feed="attendance", delivery_status="accepted",
         file_reason_code=None, data_day_min=day(d), data_day_max=day(d),
         delivered_at=ts(at)) for f, d, at in rows])  # fmt: skip
+    # a city-level export with history is no district's late delivery (catalogue: "a
+    # district feed"): the operator's work orders from 2025, delivered a year later
+    mart.add("marts.fct_deliveries", [dict(
+        district_code="310000", delivery_file="operations/work_orders/工单导出.csv",
+        feed="work_orders", delivery_status="accepted", file_reason_code=None,
+        data_day_min=day("2025-01-08"), data_day_max=day("2026-09-08"),
+        delivered_at=ts("2026-09-09 02:00"))])  # fmt: skip
+    mart.add("contract.contract_feeds", [{"feed": f} for f in DISTRICT_FEEDS])
     cls(mart, "C")
     for d in ("05", "06", "07", "09"):
         session(mart, "C", f"S{d}", start=f"2026-09-{d} 09:00", end=f"2026-09-{d} 12:00")

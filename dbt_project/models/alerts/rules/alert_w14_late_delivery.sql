@@ -1,5 +1,5 @@
 {#- W14 数据迟报 late or missing delivery (yellow, district scope):
-    late    - a delivery whose oldest data day is more than var('w14_late_days') days before
+    late    - a district feed's delivery whose oldest data day is more than var('w14_late_days') days before
               it arrived (fct_deliveries; same-bytes duplicates and empty files excluded);
     missing - a district day with scheduled sessions (up to the newest data day) but no
               attendance delivery for that day. A file that was delivered for the day but
@@ -20,6 +20,13 @@ as_of as (
     select * from {{ ref('int_alerts__as_of') }}
 ),
 
+district_feeds as (
+    -- the catalogue's W14 is about district feeds; the city-level exports (e-learning,
+    -- operator work orders, service-desk tickets) carry history by nature and are no
+    -- district's delivery (they were flagged as district 310000, 696 days "late")
+    select feed from {{ ref('contract_feeds') }}
+),
+
 late as (
     select
         district_code,
@@ -29,7 +36,8 @@ late as (
         delivered_at,
         date_diff('day', data_day_min, cast(delivered_at as date)) as days_late
     from deliveries
-    where delivery_status not in ('duplicate')
+    where feed in (select feed from district_feeds)
+        and delivery_status not in ('duplicate')
         and coalesce(file_reason_code, '') <> 'EMPTY_FILE'
         and data_day_min is not null
         and date_diff('day', data_day_min, cast(delivered_at as date)) > {{ var('w14_late_days') }}
