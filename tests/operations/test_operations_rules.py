@@ -162,6 +162,30 @@ def test_d02_installed_camera_without_a_patrol_in_365_days(mart, run_model):
     assert set(out["level"]) == {"yellow"}
 
 
+def test_the_operators_installations_owe_a_patrol_without_a_district_register(mart, run_model):
+    # acceptance, 2026-12-04: work orders delivered, no district camera register -> every
+    # camera had gone unjudged; the operator's completed 安装 order is enough
+    mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
+
+    def done(oid, camera, kind, closed):
+        mart.add("intermediate.int_operations__work_orders", [dict(
+            order_id=oid, camera_id=camera, district_code=D, institution_id="JG1",
+            order_kind=kind, opened_at=ts(closed) - dt.timedelta(hours=2), closed_at=ts(closed),
+            order_result="完成", is_open=False, is_done=True)])  # fmt: skip
+
+    done("I1", "CAM01", "安装", "2025-01-10 12:00")
+    done("I2", "CAM02", "安装", "2025-01-10 12:00")
+    done("P1", "CAM01", "巡检", "2026-06-01 10:00")
+    done("I3", "GONE", "安装", "2025-01-10 12:00")
+    done("X3", "GONE", "拆除", "2025-06-01 12:00")  # removed: owes nothing
+    cameras = {r["camera_id"]: r for r in run_model("fct_camera_patrols").iter_rows(named=True)}
+    assert {c: (r["is_installed"], r["patrolled_in_window"]) for c, r in cameras.items()} == {
+        "CAM01": (True, True), "CAM02": (True, False), "GONE": (False, False)
+    }  # fmt: skip
+    assert cameras["CAM02"]["installed_on"] == dt.date(2025, 1, 10)
+    assert cameras["CAM02"]["patrol_due_on"] == dt.date(2026, 1, 10)
+
+
 def test_d02_is_silent_without_any_work_order(mart, run_model):
     mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
     patrol_camera(mart, "OLD", "2025-01-10")

@@ -125,8 +125,10 @@ city_checks as (
         ('O04', online_records > 0, '尚无线上学习数据 no online learning delivered', false),
         ('D01', work_orders > 0 or intervals > 0,
             '尚无设备工单或摄像机心跳数据 no work orders or camera heartbeats', false),
-        ('D02', work_orders > 0 and cameras > 0,
-            '尚无设备工单或摄像机登记数据 no work orders or camera register', false)
+        -- the register or the operator's installation orders name the cameras; only the
+        -- work orders can say a patrol happened, so without them nothing is judged
+        ('D02', work_orders > 0,
+            '尚无设备工单数据：无法判断是否巡检 no work orders (patrols unknown)', false)
     ) as t (rule_code, ok, reason, not_configured)
 ),
 

@@ -1,10 +1,44 @@
-{#- 巡检覆盖 per registered camera: installed (在用) or not, its last completed patrol (巡检)
-    and whether that falls within var('d02_patrol_days') of the end of the newest data day
-    (the service level: every installed camera patrolled once a year). -#}
+{#- 巡检覆盖 per installed-or-registered camera: installed (在用) or not, its last completed
+    patrol (巡检) and whether that falls within var('d02_patrol_days') of the end of the
+    newest data day (the service level: every installed camera patrolled once a year).
+    The cameras are the district register's, plus those the operator's completed 安装 orders
+    installed that the register does not list (yet): the operator's own record of an
+    installation is enough to owe it a patrol (acceptance, 2026-12-04: work orders without a
+    district register left every camera unjudged). -#}
 with
 
+registered as (
+    select
+        camera_key,
+        district_code,
+        camera_id,
+        institution_key,
+        camera_status,
+        installed_on
+    from {{ ref('dim_camera') }}
+),
+
+installed_by_orders as (
+    -- the latest of a camera's completed 安装 / 拆除 orders decides: installed or removed
+    select
+        district_code || ':' || camera_id as camera_key,
+        district_code,
+        camera_id,
+        district_code || ':' || arg_max(institution_id, closed_at) as institution_key,
+        case when arg_max(order_kind, closed_at) = '安装' then '在用' else '停用' end
+            as camera_status,
+        cast(min(closed_at) filter (where order_kind = '安装') as date) as installed_on
+    from {{ ref('int_operations__work_orders') }}
+    where is_done and order_kind in ('安装', '拆除') and camera_id is not null
+    group by district_code, camera_id
+    having count(*) filter (where order_kind = '安装') > 0
+),
+
 cameras as (
-    select * from {{ ref('dim_camera') }}
+    select * from registered
+    union all
+    select * from installed_by_orders
+    where camera_id not in (select camera_id from registered)
 ),
 
 patrols as (
