@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -222,8 +223,13 @@ def protected_columns(column: Column) -> list[str]:
     return [f"{column.name}_pseudo", f"{column.name}_masked", f"{column.name}_enc"]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _header_lang(mapping: dict[str, str], feed: Feed) -> str:
-    zh = sum(1 for h, name in mapping.items() if h.strip() != name)
+    # by the script of the header as written: "CLASS_ID" or " class_id " is English, not a
+    # Chinese header because it differs from the standard's spelling
+    zh = sum(1 for h in mapping if _CJK.search(h))
     return "zh" if zh == len(mapping) else "en" if zh == 0 else "mixed"
 
 
