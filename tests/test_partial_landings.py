@@ -214,6 +214,7 @@ def _published(warehouse: Path) -> dict:
             ).fetchall()
         )
         deliveries = con.execute("select count(*) from fct_deliveries").fetchone()[0]
+        plays = con.execute("select count(*) from stats_public_courses_by_slice").fetchone()[0]
         sources = con.execute(
             "select name, row_count from mart_status where kind = 'source' "
             "and not starts_with(name, 'alert_inputs.') order by name"
@@ -224,6 +225,7 @@ def _published(warehouse: Path) -> dict:
         "rules": rules,
         "deliveries": deliveries,
         "sources": sources,
+        "play_slices": plays,
     }
 
 
@@ -260,6 +262,8 @@ def test_a_partial_landing_runs_green_and_says_what_has_no_data(
             r: got["rules"].get(r) for r, s in case.rules.items() if got["rules"].get(r) != s
         }
         assert not wrong_rules, f"alert_rule_status (city): {wrong_rules} expected {case.rules}"
+        if not case.elearning:  # no plays: no statistics rows (not an all-null total row)
+            assert got["play_slices"] == 0
         if run == 0:
             first = got
         else:  # nothing new: the same files registered, the same sources and their rows

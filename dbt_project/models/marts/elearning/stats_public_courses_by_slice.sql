@@ -27,6 +27,8 @@ aggregated as (
         count(*) filter (where is_completed) / nullif(count(*), 0) as completion_rate
     from plays
     group by grouping sets ((play_day), (play_hour), (device), ())
+    -- the grand total of no plays at all is no row, not an all-null 'all' row
+    having count(*) > 0
 )
 
 select * from aggregated

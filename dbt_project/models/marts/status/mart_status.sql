@@ -13,6 +13,7 @@
 -- depends_on: {{ ref('alert_candidates') }}
 -- depends_on: {{ ref('alert_findings') }}
 -- depends_on: {{ ref('alert_rule_status') }}
+-- depends_on: {{ ref('alert_rules') }}
 -- depends_on: {{ ref('alerts') }}
 -- depends_on: {{ ref('dim_camera') }}
 -- depends_on: {{ ref('dim_class') }}
