@@ -231,24 +231,22 @@ def main() -> int:
         )  # fmt: skip
         proc, url = _start_app(args.warehouse, users)
         driver = _browser()
-        times: dict[str, list[float]] = {p: [] for p in PAGES}
         views: dict[str, list[View]] = {p: [] for p in PAGES}
         try:
             _login(driver, url, "bench", password)
             driver.execute_script(_OBSERVE_JS)
             for r in range(args.rounds):
                 for page in PAGES:
-                    view = _open(driver, page)
-                    views[page].append(view)
-                    times[page].append(view.seconds)
-                print(f"round {r + 1}/{args.rounds}: slowest "
-                      f"{max(t[-1] for t in times.values()):.2f} s", flush=True)  # fmt: skip
+                    views[page].append(_open(driver, page))
+                slowest = max(seen[-1].seconds for seen in views.values())
+                print(f"round {r + 1}/{args.rounds}: slowest {slowest:.2f} s", flush=True)
             if args.screenshots:
                 _screenshots(driver, args.screenshots)
         finally:
             driver.quit()
             proc.terminate()
             proc.wait(10)
+    times = {page: [v.seconds for v in seen] for page, seen in views.items()}
     everything = [t for ts in times.values() for t in ts]
     lines = [
         f"\n## {dt.datetime.now():%Y-%m-%d %H:%M} · {platform.node()} · "

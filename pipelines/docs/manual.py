@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.contract.rules import RULES
 from pipelines.settings import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt_project"
@@ -196,8 +197,6 @@ def dbt_vars() -> dict[str, tuple[object, str]]:
 
 def rule_names() -> dict[str, str]:
     """The evaluated rules: code -> Chinese name (pipelines/contract/rules.py)."""
-    from pipelines.contract.rules import RULES
-
     return {code: r.name_zh for code, r in RULES.items() if r.kind == "rule"}
 
 
@@ -257,8 +256,6 @@ def _rules_section() -> list[str]:
             f"| {code} | {names.get(code, '')} | `{model.get('model', '(未建模型)')}` "
             f"| {thresholds} | {desc} |"
         )
-    from pipelines.contract.rules import RULES
-
     elearning = {
         "E01": "click_through_ratio",
         "E02": "over_credit_ratio",

@@ -80,8 +80,7 @@ def _listed(alerts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-listed = _listed(shown)
-ui.grid(listed, height=320)
+ui.grid(_listed(shown), height=320)
 ui.export_buttons(
     user, _listed(matching), "预警列表", {k: v for k, v in filters.items() if v}, "alerts"
 )
