@@ -48,6 +48,24 @@ def pick(container, label: str, options, **kwargs):
     return container.multiselect(label, options, placeholder="请选择", **kwargs)
 
 
+SECTION_KEY = "more_"  # session keys of the sections below (tests open them all by it)
+
+
+def on_request(label: str, key: str):
+    """A section whose content is read and drawn only once the analyst opens it (an
+    expander that tracks its state), or None while it is closed. The first view of a page
+    with many grids and charts costs the browser most of its time (benchmarks/RESULTS_app.md:
+    0.4-1.4 s of rendering on a shared 2-core machine), so secondary tables wait to be
+    asked for, as the alerts drill-down does."""
+    box = st.expander(label, key=SECTION_KEY + key, on_change="rerun")
+    return box if box.open else None
+
+
+def lazy_tabs(labels: list[str], key: str):
+    """Tabs of which only the selected one runs (``tab.open``); the others cost nothing."""
+    return st.tabs(labels, key=SECTION_KEY + key, on_change="rerun")
+
+
 def no_data(message: str = "暂无数据。No data yet.") -> None:
     st.info(message)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "apps" / "streamlit" / "app.py"
 PASSWORD = "correct-horse-42"
+SECTION_KEY = "more_"  # apps.streamlit.ui.SECTION_KEY (importing ui needs a session)
 
 
 def new_app():
@@ -28,9 +29,23 @@ def login(name: str, password: str = PASSWORD):
     return open_page(at, "overview")
 
 
-def open_page(at, page: str):
+def open_page(at, page: str, sections: bool = True, tabs: dict[str, str] | None = None):
+    """Open ``page``; with ``sections`` every on-request section (``ui.on_request``) is opened
+    too, so the numbers, cells and masked data behind them are in what the test reads; ``tabs``
+    selects a lazy tab by its key (``ui.lazy_tabs``) and label."""
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    closed = [
+        k for k in at.session_state.keys()
+        if k.startswith(SECTION_KEY) and at.session_state[k] is False
+    ]  # fmt: skip
+    for k in closed if sections else []:
+        at.session_state[k] = True
+    for k, label in (tabs or {}).items():
+        at.session_state[SECTION_KEY + k] = label
+    if (closed and sections) or tabs:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
     return at
 
 

@@ -43,6 +43,10 @@ def test_elearning_page_shows_the_marts_numbers(app_env):
     if teachers:
         assert shown["教师（学员）"] == str(teachers)
         assert shown["已达学时要求"] == str(met)
+    # the public courses are the other tab: it runs only once selected
+    assert "播放次数" not in shown
+    shown = metrics(open_page(at, "elearning", tabs={"elearning_tab": "公益课程"}))
+    assert "教师（学员）" not in shown
     if plays:
         assert shown["播放次数"] == str(plays)
 

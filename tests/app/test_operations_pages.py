@@ -91,7 +91,7 @@ def test_online_page_shows_the_records_and_the_o_rules(ops_env, who):
 
 
 def test_devices_page_counts_open_orders_sla_and_patrol_coverage(ops_env):
-    at = open_page(login("city"), "devices")
+    at = open_page(login("city"), "devices", sections=False)
     shown = metrics(at)
     open_orders = ops_env("select count(*) from fct_work_orders where is_open").item()
     assert shown["未完成工单"] == str(open_orders)
@@ -106,7 +106,10 @@ def test_devices_page_counts_open_orders_sla_and_patrol_coverage(ops_env):
     ).item()
     assert shown["时限内修复"] == f"{within:.1%}"
     assert _codes_listed(at) == {"D01", "D02"}
-    # the never-patrolled camera is on the to-do list
+    # the never-patrolled camera is on the to-do list, which opens on request
+    assert not [f for f in at.dataframe if "patrol_due_on" in f.value.columns]
+    assert any(e.label.startswith("待巡检摄像机") for e in at.expander)
+    at = open_page(at, "devices")
     due = next(f.value for f in at.dataframe if "patrol_due_on" in f.value.columns)
     assert "CAM1012" in set(due["camera_id"])
 

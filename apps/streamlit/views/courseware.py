@@ -48,19 +48,20 @@ else:
         "finding_code": "代码", "message_zh": "说明", "detail": "详情",
     })  # fmt: skip
 
+# the duplicates and the course links are detail behind the counts above: on request
 duplicates = cw["duplicates"]
-if not duplicates.is_empty():
-    st.subheader("重复课件")
-    ui.table(duplicates, {
-        "content_sha256": "内容 SHA-256", "package_file": "文件", "is_kept": "保留",
-        "kept_package": "保留的文件", "copies": "份数", "package_title": "名称",
-    })  # fmt: skip
+if not duplicates.is_empty() and (box := ui.on_request("重复课件", "courseware_duplicates")):
+    with box:
+        ui.table(duplicates, {
+            "content_sha256": "内容 SHA-256", "package_file": "文件", "is_kept": "保留",
+            "kept_package": "保留的文件", "copies": "份数", "package_title": "名称",
+        })  # fmt: skip
 
 links = cw["links"]
-if not links.is_empty():
-    st.subheader("课程与课件包")
-    ui.table(links, {
-        "course_id": "课程", "course_title": "课程名称", "package_file": "课件包",
-        "package_title": "课件名称", "link_status_zh": "对应情况", "match_by": "匹配依据",
-        "sco_count_agrees": "SCO 数一致", "standard_agrees": "标准一致",
-    })  # fmt: skip
+if not links.is_empty() and (box := ui.on_request("课程与课件包", "courseware_links")):
+    with box:
+        ui.table(links, {
+            "course_id": "课程", "course_title": "课程名称", "package_file": "课件包",
+            "package_title": "课件名称", "link_status_zh": "对应情况", "match_by": "匹配依据",
+            "sco_count_agrees": "SCO 数一致", "standard_agrees": "标准一致",
+        })  # fmt: skip
