@@ -1,7 +1,13 @@
 """The core transforms against their peers on identical data, and how each grows with work.
 
+    .venv/bin/python -m pip install --target /tmp/bench_spark 'pyspark>=4,<5'   # for Spark
     .venv/bin/python benchmarks/bench_scale.py [--rows 2500000,10000000,40000000]
         [--peers-up-to 10000000] [--repeat 3] [--data /tmp/bench_scale]
+        [--spark-path /tmp/bench_spark]
+
+PySpark goes in a folder of its own, put on the Spark runs' path only: installed into the
+product's environment it breaks Great Expectations' import in pytest-xdist workers
+(``pyspark.sql.connect`` exits the process when ``__main__`` has no spec).
 
 Three transforms, on attendance-shaped Delta tables (``punches``: one row per 签到/签退, month
 partitions; ``sessions``: schedule and the camera's headcount) generated here, deterministic:
@@ -18,7 +24,7 @@ partitions; ``sessions``: schedule and the camera's headcount) generated here, d
 Engines, each in a fresh process (peak RSS is that process's): **skillwatch** (DuckDB over
 ``read_parquet`` of the Delta file list, as the dbt lake plugin reads the lake), **pandas**
 written the obvious way (read the tables, groupby, merge), **spark** (PySpark ``local[2]``,
-Spark SQL over the same Parquet files; skipped when pyspark is not installed) and the
+Spark SQL over the same Parquet files; skipped when ``--spark-path`` holds no pyspark) and the
 **floor**: Arrow reading and decoding the input columns, nothing else. Every engine's answer
 is checked against skillwatch's; a mismatch fails the run. Appends to RESULTS_scale.md.
 """
@@ -412,12 +418,15 @@ def one(engine: str, transform: str, data: Path) -> None:
                      default=str))  # fmt: skip
 
 
-def measure(engine: str, transform: str, data: Path, repeat: int) -> dict:
+def measure(engine: str, transform: str, data: Path, repeat: int, spark_path: Path) -> dict:
     runs = []
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if engine == "spark":
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(spark_path), env.get("PYTHONPATH")]))
     for _ in range(repeat):
         done = subprocess.run(
             [sys.executable, __file__, "--one", engine, transform, str(data)],
-            capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            capture_output=True, text=True, env=env,
         )  # fmt: skip
         if done.returncode != 0:
             tail = (done.stderr or "").strip().splitlines()[-1:] or ["?"]
@@ -510,19 +519,18 @@ def main() -> None:
     ap.add_argument("--peers-up-to", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--data", type=Path, default=Path("/tmp/bench_scale"))
+    ap.add_argument("--spark-path", type=Path, default=Path("/tmp/bench_spark"))
     ap.add_argument("--note", default="")
     ap.add_argument("--one", nargs=3, metavar=("ENGINE", "TRANSFORM", "DATA"))
     args = ap.parse_args()
     if args.one:
         one(args.one[0], args.one[1], Path(args.one[2]))
         return
-    try:
-        import pyspark  # noqa: F401
-
-        engines = ENGINES
-    except ImportError:
+    engines = ENGINES
+    if not (args.spark_path / "pyspark").is_dir():
         engines = tuple(e for e in ENGINES if e != "spark")
-        print("pyspark is not installed: spark is skipped (pip install 'pyspark>=4,<5')")
+        print(f"no pyspark in {args.spark_path}: spark is skipped "
+              f"(pip install --target {args.spark_path} 'pyspark>=4,<5')")  # fmt: skip
     sizes = [int(s) for s in args.rows.split(",")]
     results: dict = {}
     mismatches = []
@@ -533,7 +541,7 @@ def main() -> None:
                 if e in ("pandas", "spark") and rows > args.peers_up_to:
                     continue
                 print(f"  {rows:>12,} {t:<10} {e:<11}", end=" ", flush=True)
-                r = results[(e, t, rows)] = measure(e, t, data, args.repeat)
+                r = results[(e, t, rows)] = measure(e, t, data, args.repeat, args.spark_path)
                 print(r.get("error") or f"{r['seconds']:.2f} s, {r['peak_mib'] / 1024:.1f} GiB")
                 sw = results[("skillwatch", t, rows)]
                 compared = e not in ("skillwatch", "floor") and "answer" in r and "answer" in sw
