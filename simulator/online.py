@@ -2,8 +2,8 @@
 planted click-through, concurrency and proxy cases and their truth.
 
 Reads the classes and enrolments a landing already holds (any format the standard allows,
-like ``elearning.simulate.teachers_in_landing``), and writes one delivery per district at
-``<landing>/<district>/online_learning/online_learning_<day>.csv``. Honest learners study
+like ``elearning.simulate.teachers_in_landing``), and writes one delivery per district and
+learning day at ``<landing>/<district>/online_learning/online_learning_<day>.csv``. Honest learners study
 each module once, in full, on their own device and network, face-checked every 15 minutes.
 Planted, per class, by chance (deterministic for a seed), as the rules catalogue words them:
 
@@ -203,21 +203,22 @@ def simulate_online(landing: Path, seed: int = 42, until: dt.date | None = None)
     ``until`` when given) and their truth; returns counts of records and planted findings."""
     landing = Path(landing)
     rng = np.random.default_rng(seed + 13)
-    by_district: dict[str, list[dict]] = {}
-    last_day: dict[str, dt.date] = {}
+    by_day: dict[tuple[str, str], list[dict]] = {}
     planted: list[dict] = []
     base = 0
     for ci, cls in enumerate(online_classes(landing, until)):
         records, truth = _class_records(cls, ci, base, rng)
         base += len(cls.learners)
-        by_district.setdefault(cls.district_code, []).extend(records)
-        last_day[cls.district_code] = max(last_day.get(cls.district_code, cls.end_date),
-                                          cls.end_date)  # fmt: skip
+        for r in records:
+            by_day.setdefault((cls.district_code, r["started_at"][:10]), []).append(r)
         planted += truth
-    for district, rows in by_district.items():
-        day = last_day[district]
-        delivered = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(2, 0))
-        _write(landing / district / "online_learning" / f"online_learning_{day:%Y%m%d}.csv",
+    # one delivery per district and learning day, sent the next night like the other district
+    # feeds: a year of records in one file would be a year late by W14 (the rule is right;
+    # such a simulator would plant W14 cases its truth does not hold)
+    for (district, day), rows in sorted(by_day.items()):
+        date = dt.date.fromisoformat(day)
+        delivered = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(2, 0))
+        _write(landing / district / "online_learning" / f"online_learning_{date:%Y%m%d}.csv",
                rows, delivered)  # fmt: skip
     write_planted(landing, "online_fraud.csv", FRAUD_COLUMNS, planted)
-    return {"records": sum(len(r) for r in by_district.values()), "planted": len(planted)}
+    return {"records": sum(len(r) for r in by_day.values()), "planted": len(planted)}

@@ -54,7 +54,7 @@ TABLES: dict[str, dict[str, str]] = {
     "marts.fct_deliveries": dict(district_code=S, delivery_file=S, feed=S, delivery_status=S,
                                  file_reason_code=S, data_day_min=D, data_day_max=D,
                                  delivered_at=TS),
-    "alerts.int_alerts__as_of": dict(as_of_date=D),
+    "alerts.int_alerts__as_of": dict(as_of_date=D, activity_as_of_date=D),
     "alerts.int_alerts__session_video": dict(district_code=S, institution_id=S, class_id=S,
                                              session_id=S, session_date=D, starts_at=TS,
                                              camera_ids=S, coverage_status=S,

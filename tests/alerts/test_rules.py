@@ -41,8 +41,9 @@ def checkin(mart, class_id, sid, person, at, method="刷卡", score=None, kind="
         checked_on=ts(at).date(), punch_method=method, face_score=score)])  # fmt: skip
 
 
-def as_of(mart, d="2026-09-30"):
-    mart.add("alerts.int_alerts__as_of", [{"as_of_date": day(d)}])
+def as_of(mart, d="2026-09-30", activity=None):
+    mart.add("alerts.int_alerts__as_of",
+             [{"as_of_date": day(d), "activity_as_of_date": day(activity or d)}])  # fmt: skip
 
 
 def test_w01_fires_for_a_class_filed_after_its_start_not_on_it(mart, run_model):
@@ -279,6 +280,17 @@ def test_w12_ended_class_under_ninety_percent_of_planned_hours(mart, run_model):
     session(mart, "RUNNING", "R-1", declared_hours=10.0)
     out = run_model("alert_w12_hours_short")
     assert list(out["class_id"]) == ["SHORT"]
+
+
+def test_w12_waits_for_the_sessions_and_check_ins_of_the_class_s_last_day(mart, run_model):
+    # a class registered on 09-30 makes 09-30 the newest data day, but sessions and check-ins
+    # are in only up to 09-29: a class ending on 09-30 may still deliver its last session
+    as_of(mart, "2026-09-30", activity="2026-09-29")
+    cls(mart, "ENDS_TODAY", planned_hours=100, end_date=day("2026-09-30"))
+    session(mart, "ENDS_TODAY", "T-1", declared_hours=80.0)
+    cls(mart, "ENDED", planned_hours=100, end_date=day("2026-09-29"))
+    session(mart, "ENDED", "E-1", declared_hours=80.0)
+    assert list(run_model("alert_w12_hours_short")["class_id"]) == ["ENDED"]
 
 
 def test_w13_only_where_a_smoking_detector_is_configured(mart, run_model):

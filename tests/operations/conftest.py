@@ -67,7 +67,7 @@ TABLES: dict[str, dict[str, str]] = {
     "alerts.stg_alerts__camera_offline_intervals": {"camera_id": S, "start": TS, "end": TS,
                                                      "minutes": F, "source": S,
                                                      "session_id": S},
-    "alerts.int_alerts__as_of": dict(as_of_date=DAY),
+    "alerts.int_alerts__as_of": dict(as_of_date=DAY, activity_as_of_date=DAY),
     "marts.dim_class": dict(class_key=S, district_code=S, class_id=S, institution_key=S,
                             occupation_code=S, filed_on=DAY, start_date=DAY, end_date=DAY,
                             planned_hours=INT, capacity=INT, camera_ids=S, training_mode=S),

@@ -11,6 +11,9 @@ D = "310101"
 ts = dt.datetime.fromisoformat
 
 
+AS_OF = [{"as_of_date": dt.date(2026, 9, 30), "activity_as_of_date": dt.date(2026, 9, 30)}]
+
+
 def online(mart, rid, person, start, minutes, module="M1", module_minutes=60, progress=100.0,
            device="PC1", ip="ip-a", checks=2, failures=0, class_id="C", mode="混合"):  # fmt: skip
     begin = ts(start)
@@ -150,7 +153,7 @@ def patrol_camera(mart, camera, installed, last=None, status="在用", as_of="20
 
 
 def test_d02_installed_camera_without_a_patrol_in_365_days(mart, run_model):
-    mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
+    mart.add("alerts.int_alerts__as_of", AS_OF)
     order(mart, "ANY", "安装", "2026-01-01 08:00", 2)  # work orders are delivered at all
     patrol_camera(mart, "OLD", "2025-01-10")  # never patrolled, due 2026-01-10
     patrol_camera(mart, "LAPSED", "2024-01-10", last="2025-09-29 10:00")  # due 09-29
@@ -165,7 +168,7 @@ def test_d02_installed_camera_without_a_patrol_in_365_days(mart, run_model):
 def test_the_operators_installations_owe_a_patrol_without_a_district_register(mart, run_model):
     # acceptance, 2026-12-04: work orders delivered, no district camera register -> every
     # camera had gone unjudged; the operator's completed 安装 order is enough
-    mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
+    mart.add("alerts.int_alerts__as_of", AS_OF)
 
     def done(oid, camera, kind, closed):
         mart.add("intermediate.int_operations__work_orders", [dict(
@@ -187,7 +190,7 @@ def test_the_operators_installations_owe_a_patrol_without_a_district_register(ma
 
 
 def test_d02_is_silent_without_any_work_order(mart, run_model):
-    mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
+    mart.add("alerts.int_alerts__as_of", AS_OF)
     patrol_camera(mart, "OLD", "2025-01-10")
     assert run_model("alert_d02_patrol_overdue").is_empty()
 
@@ -215,7 +218,7 @@ def mixed_class(mart, mode="混合", planned=10, end="2026-09-20"):
         class_key=f"{D}:C", occupation_code="4-01", training_level=4, person_pseudo="p1",
         id_number_masked="310*1234", amount_yuan=1500.0, claimed_on=dt.date(2026, 9, 21),
         attended_hours=6.0)])  # fmt: skip
-    mart.add("alerts.int_alerts__as_of", [{"as_of_date": dt.date(2026, 9, 30)}])
+    mart.add("alerts.int_alerts__as_of", AS_OF)
 
 
 def learn_online(mart, modules: int, mode="混合"):

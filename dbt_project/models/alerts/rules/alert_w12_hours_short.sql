@@ -1,8 +1,8 @@
 {#- W12 课时不足 hours short (orange): a class that has ended (end_date on or before the newest
-    data day) whose delivered session hours are under var('w12_min_hours_share') of its
-    planned hours (a 线上/混合 class's online modules count, once each at their length). A
-    class that ended with no session at all is "no data" (its schedule never
-    arrived), reported in alert_rule_status. -#}
+    day with sessions or check-ins delivered: activity_as_of_date) whose delivered session
+    hours are under var('w12_min_hours_share') of its planned hours (a 线上/混合 class's online
+    modules count, once each at their length). A class that ended with no session at all is
+    "no data" (its schedule never arrived), reported in alert_rule_status. -#}
 {{ config(schema='alerts') }}
 with
 
@@ -65,7 +65,7 @@ final as (
     from classes
     inner join sessions on classes.class_key = sessions.class_key
     cross join as_of
-    where classes.end_date <= as_of.as_of_date
+    where classes.end_date <= as_of.activity_as_of_date
         and sessions.hours < {{ var('w12_min_hours_share') }} * classes.planned_hours
 )
 
