@@ -3,8 +3,9 @@ planted click-through, concurrency and proxy cases and their truth.
 
 Reads the classes and enrolments a landing already holds (any format the standard allows,
 like ``elearning.simulate.teachers_in_landing``), and writes one delivery per district and
-learning day at ``<landing>/<district>/online_learning/online_learning_<day>.csv``. Honest learners study
-each module once, in full, on their own device and network, face-checked every 15 minutes.
+learning day at ``<landing>/<district>/online_learning/online_learning_<day>.csv``. Honest
+learners study each module once, in full, on their own device and network, face-checked
+every 15 minutes; a trainee whose claim is planted as W08 does not study at all.
 Planted, per class, by chance (deterministic for a seed), as the rules catalogue words them:
 
 - O01 fast      - a module at 100 % after a fraction of its time;
@@ -30,7 +31,7 @@ from pipelines.contract import ALL_FEEDS, DISTRICT_FEEDS
 from pipelines.contract.headers import map_headers
 from pipelines.contract.legality import is_valid_id_number
 from pipelines.lib.readers import UnreadableFile, read_delivery
-from simulator.truth import write_planted
+from simulator.truth import truth_dir, write_planted
 from simulator.writers import write
 
 ONLINE_MODES = ("线上", "混合")
@@ -72,6 +73,21 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def _planted_absentees(landing: Path) -> set[tuple[str, str]]:
+    """(district, enrolment) of the claims planted as W08 (claimed without the hours): such a
+    trainee does not study online either. Online modules would add hours the planted truth
+    does not count, and W08 would then rightly stay silent on a case the truth holds."""
+    fraud = truth_dir(landing) / "fraud.csv"
+    if not fraud.exists():
+        return set()
+    with fraud.open(encoding="utf-8") as fh:
+        return {
+            (r["district_code"], r["enrolment_id"])
+            for r in csv.DictReader(fh)
+            if r["rule_code"] == "W08" and r["enrolment_id"]
+        }
+
+
 def online_classes(landing: Path, until: dt.date | None = None) -> list[OnlineClass]:
     """The landing's 线上/混合 classes with their enrolled learners (valid ID numbers).
 
@@ -86,10 +102,13 @@ def online_classes(landing: Path, until: dt.date | None = None) -> list[OnlineCl
                 end = min(end, until)
             if row["mode"] in ONLINE_MODES and start and end and start <= end:
                 classes[(path.parts[-3], row["class_id"])] = {"start": start, "end": end}
+    absent = _planted_absentees(landing)
     learners: dict[tuple[str, str], set[str]] = {}
     for path in sorted(Path(landing).glob("31*/enrolments/*")):
-        for row in _column(path, "enrolments", ("class_id", "id_number")):
+        for row in _column(path, "enrolments", ("class_id", "enrolment_id", "id_number")):
             key = (path.parts[-3], row["class_id"])
+            if (path.parts[-3], row["enrolment_id"]) in absent:
+                continue
             if key in classes and is_valid_id_number(row["id_number"]):
                 learners.setdefault(key, set()).add(row["id_number"].upper())
     return [

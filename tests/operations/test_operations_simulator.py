@@ -74,3 +74,26 @@ def test_simulated_online_cases_are_found_exactly(simulated, settings, mart, run
         out = run_model(model)
         found |= set(zip(out["rule_code"], out["subject_id"], strict=True))
     assert found == {(t["rule_code"], t["subject_id"]) for t in truth}
+
+
+def test_a_trainee_planted_as_claiming_without_attendance_does_not_study_online(settings):
+    # W08's truth counts the planted trainee's classroom hours only; online modules would
+    # lift them over the threshold and W08 would rightly stay silent on a case it must find
+    rows = small_district_rows(D)
+    rows["classes"][0].update(mode="混合", end_date="2026-09-12")
+    for feed in ("institutions", "classes", "enrolments"):
+        write_delivery(settings.landing, D, feed, f"{feed}.csv", rows[feed])
+    enrolments = rows["enrolments"]
+    assert len(enrolments) >= 2
+    planted = enrolments[0]
+    folder = truth_dir(settings.landing)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "fraud.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["rule_code", "district_code", "enrolment_id"])
+        writer.writeheader()
+        writer.writerow({"rule_code": "W08", "district_code": D,
+                         "enrolment_id": planted["enrolment_id"]})  # fmt: skip
+    (cls,) = online.online_classes(settings.landing)
+    assert planted["id_number"].upper() not in cls.learners
+    others = {e["id_number"].upper() for e in enrolments[1:] if e["class_id"] == cls.class_id}
+    assert others and others <= set(cls.learners)
