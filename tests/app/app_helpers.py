@@ -35,10 +35,7 @@ def open_page(at, page: str, sections: bool = True, tabs: dict[str, str] | None 
     selects a lazy tab by its key (``ui.lazy_tabs``) and label."""
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    closed = [
-        k for k in at.session_state.keys()
-        if k.startswith(SECTION_KEY) and at.session_state[k] is False
-    ]  # fmt: skip
+    closed = [k for k, v in at.session_state.items() if k.startswith(SECTION_KEY) and v is False]
     for k in closed if sections else []:
         at.session_state[k] = True
     for k, label in (tabs or {}).items():
