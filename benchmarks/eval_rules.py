@@ -2,7 +2,7 @@
 
 Simulates a city (district feeds, e-learning, cameras), runs every asset of the code location
 plus the alert assets (pipelines/alerts/assets.py) in process, then scores each rule W01-W17
-with simulator/evaluation/rules.py and writes benchmarks/RESULTS_rules.md.
+with simulator/evaluation/rules.py and appends a section to benchmarks/RESULTS_rules.md.
 
     .venv/bin/python benchmarks/eval_rules.py                 # small city (~3 min)
     .venv/bin/python benchmarks/eval_rules.py --scale city    # a city-year (long)
@@ -18,6 +18,8 @@ import os
 import shutil
 import time
 from pathlib import Path
+
+from results_file import append_section
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,21 +76,23 @@ def score_existing(landing: Path, warehouse: Path, timings: dict) -> tuple[list,
     return scores, timings
 
 
+HEADING = (
+    "# Early-warning rules vs the simulator's truth\n\n"
+    "Written by `benchmarks/eval_rules.py`, one section per run (appended). Precision and "
+    "recall per rule at the rule's grain (`simulator/evaluation/rules.py`); target: recall "
+    "≥ 0.95 at precision ≥ 0.9, with Wilson 95 % intervals and the cases behind each rate. "
+    "W02/W03 are scored on the sessions the camera simulator rendered (its scope note); W13 "
+    "has no detector and no truth.\n"
+)
+
+
 def report(results: dict[str, tuple[list, dict]]) -> str:
+    """One section per run, titled by date and label (``<scale> city`` for a run made here)."""
     from simulator.evaluation.intervals import rate_with_interval
 
-    lines = [
-        "# Early-warning rules vs the simulator's truth",
-        "",
-        f"Written by `benchmarks/eval_rules.py` on {dt.date.today()}. Precision and recall per "
-        "rule at the rule's grain (`simulator/evaluation/rules.py`); target: recall ≥ 0.95 at "
-        "precision ≥ 0.9, with Wilson 95 % intervals and the cases behind each rate. W02/W03 "
-        "are scored on the sessions the camera simulator rendered "
-        "(its scope note); W13 has no detector and no truth.",
-        "",
-    ]
+    lines = [""]
     for scale, (scores, timings) in results.items():
-        lines += [f"## {scale} city", "",
+        lines += [f"## {dt.date.today()} · {scale}", "",
                   f"simulate {timings['simulate_s']} s, pipeline {timings['pipeline_s']} s "
                   f"(success: {timings['success']}), {timings['alerts']} published alerts.", "",
                   "| rule | grain | truth | detected | matched | precision [95 % CI] (cases) "
@@ -136,16 +140,19 @@ def main() -> int:
         timings = {"simulate_s": args.simulate_s, "pipeline_s": args.pipeline_s,
                    "success": "skillwatch run"}  # fmt: skip
         text = report({args.label: score_existing(args.landing, args.warehouse, timings)})
-        Path(args.out).write_text(text, encoding="utf-8")
+        append_section(Path(args.out), HEADING, text)
         print(text)
         return 0
 
     rate = parse_fraud_rate(args.fraud_rate)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    results = {s: run(s, args.seed, work, rate) for s in (args.scale or ["small"])}
+    results = {
+        f"{s} city, seed {args.seed}": run(s, args.seed, work, rate)
+        for s in (args.scale or ["small"])
+    }
     text = report(results)
-    Path(args.out).write_text(text, encoding="utf-8")
+    append_section(Path(args.out), HEADING, text)
     print(text)
     return 0
 
