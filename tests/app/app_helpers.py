@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from apps.streamlit.ui import SECTION_KEY
+
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "apps" / "streamlit" / "app.py"
 PASSWORD = "correct-horse-42"
-SECTION_KEY = "more_"  # apps.streamlit.ui.SECTION_KEY (importing ui needs a session)
 
 
 def new_app():
