@@ -55,10 +55,11 @@ SLOTS = ((9, 0, 3.0), (13, 30, 3.0), (18, 30, 3.0))  # start hour, minute, decla
 
 
 def thresholds() -> dict:
-    """The rule parameters, from the one place they are set (dbt_project.yml vars)."""
-    import yaml
+    """The rule parameters, from the one place they are set (dbt_project.yml vars, read as
+    the rules manual reads them)."""
+    from pipelines.docs.manual import dbt_vars
 
-    v = yaml.safe_load((REPO / "dbt_project" / "dbt_project.yml").read_text())["vars"]
+    v = {name: value for name, (value, _) in dbt_vars().items()}
     return {
         "overlap_min_minutes": v["overlap_min_minutes"],
         "ratio": v["w03_orange_ratio"],
@@ -567,5 +568,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path[:0] = [str(Path(__file__).resolve().parent), str(REPO)]
     main()
