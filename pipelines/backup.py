@@ -7,6 +7,9 @@ store (images and thumbnails), the users file and the published DuckDB file (als
 ``SKILLWATCH_DUCKDB`` / ``SKILLWATCH_USERS`` put them outside the warehouse). Left out, as
 rebuilt by the next run: ``build/`` (dbt's build database), ``docs/``, the Dagster home and a
 landing folder kept inside the warehouse (its files are in the archive), temporary files.
+A lake on object storage (``SKILLWATCH_LAKE_URI=s3://…``) is not copied: the store's own
+versioning and replication keep it (and Delta's time travel its history); the backup says
+so and covers the rest.
 
 A backup folder::
 
@@ -32,6 +35,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -40,6 +44,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.lib.object_store import is_remote
+
+log = logging.getLogger(__name__)
 FORMAT = 1
 # rebuilt by a run (or the landing itself): never worth a copy
 EXCLUDED_TOP = {"build", "docs", "dagster_home", "landing"}
@@ -211,6 +218,8 @@ def backup(settings, target: Path, now: dt.datetime | None = None) -> BackupSumm
     now = now or dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     summary = BackupSummary(target / "manifests" / f"{stamp}.json")
+    if settings.lake_uri and is_remote(settings.lake_uri):
+        log.warning("the lake is on object storage (%s): not in this backup", settings.lake)
     entries = []
     for src in sources(settings):
         try:

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="the lake, archive, DuckDB files, docs, outbox",
         json_schema_extra={"shown_default": "<repo>/warehouse"},
     )
+    lake_uri: str | None = Field(
+        default=None,
+        description="the lake on S3-compatible storage (s3://bucket/prefix; endpoint and "
+        "credentials from the usual AWS_* variables, see pipelines/lib/object_store.py)",
+        json_schema_extra={"shown_default": "<warehouse>/lake"},
+    )
     landing: Path = Field(
         default=None,  # derived from the warehouse below
         description="where districts, cameras and the e-learning system deliver",
@@ -206,6 +212,11 @@ class Settings(BaseSettings):
 
     @property
     def lake(self) -> Path:
+        """Local ``<warehouse>/lake``, or the object-store prefix ``lake_uri`` names."""
+        if self.lake_uri:
+            from pipelines.lib.object_store import lake_root
+
+            return lake_root(self.lake_uri)
         return self.warehouse / "lake"
 
     def bronze(self, feed: str) -> Path:

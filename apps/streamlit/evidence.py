@@ -22,6 +22,8 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment
 
+from pipelines.lib import delta_io
+
 # lake tables (relative to the lake) an alert's evidence is computed from
 LAKE_SOURCES = (
     "alert_register", "alert_actions", "bronze/classes", "bronze/sessions",
@@ -119,7 +121,7 @@ def lake_versions(lake: Path) -> list[tuple[str, int]]:
     out = []
     for name in LAKE_SOURCES:
         path = lake / name
-        if (path / "_delta_log").is_dir():
+        if delta_io.exists(path):
             out.append((name, DeltaTable(str(path)).version()))
     return out
 

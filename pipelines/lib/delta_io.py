@@ -4,6 +4,9 @@ Every module writes the lake through here (deltalake directly, no dagster-deltal
 broken on deltalake releases more than once). Writes are single commits: a replace by
 predicate swaps a slice of a table (a week's risk draw, a day's rebuild) in one transaction,
 so a reader or a crash never sees the slice half gone, as delete-then-append allowed.
+
+A path is a local ``Path`` or, when the lake is on object storage, a ``UPath``
+(``pipelines.lib.object_store``): deltalake and polars take the URI either way.
 """
 
 from __future__ import annotations
@@ -14,9 +17,20 @@ import polars as pl
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
+from pipelines.lib.object_store import is_remote
+
 
 def exists(path: Path) -> bool:
+    if is_remote(path):
+        # asked of the store itself, never of a cached listing
+        return DeltaTable.is_deltatable(str(path))
     return (path / "_delta_log").is_dir()
+
+
+def _make_room(path: Path) -> None:
+    """The table's folder, locally (an object store has no folders to create)."""
+    if not is_remote(path):
+        path.mkdir(parents=True, exist_ok=True)
 
 
 def read(path: Path, columns: list[str] | None = None, version: int | None = None) -> pl.DataFrame:
@@ -47,7 +61,7 @@ def replace(
     """Replace the whole table, or with ``predicate`` (SQL over the table's columns, e.g.
     ``"week = '2026-W36'"``) only the rows it matches, by ``frame`` in one commit. Every
     row of ``frame`` must satisfy the predicate (Delta checks it)."""
-    path.mkdir(parents=True, exist_ok=True)
+    _make_room(path)
     if predicate is None or not exists(path):
         write_deltalake(
             str(path),
@@ -79,7 +93,7 @@ def append(path: Path, frame: pl.DataFrame, partition_by: list[str] | None = Non
     """Append rows (new columns are added to the schema)."""
     if frame.is_empty() and exists(path):
         return
-    path.mkdir(parents=True, exist_ok=True)
+    _make_room(path)
     write_deltalake(
         str(path),
         frame.to_arrow(),
@@ -130,7 +144,7 @@ def merge(
     if frame.is_empty():
         return {}
     if not exists(path):
-        path.mkdir(parents=True, exist_ok=True)
+        _make_room(path)
         write_deltalake(str(path), frame.to_arrow(), mode="append", partition_by=partition_by)
         return {"num_target_rows_inserted": frame.height}
     predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)
@@ -150,7 +164,7 @@ def insert_new(path: Path, frame: pl.DataFrame, keys: list[str]) -> dict:
     if frame.is_empty():
         return {}
     if not exists(path):
-        path.mkdir(parents=True, exist_ok=True)
+        _make_room(path)
         write_deltalake(str(path), frame.to_arrow(), mode="append")
         return {"num_target_rows_inserted": frame.height}
     predicate = " AND ".join(f"t.{k} = s.{k}" for k in keys)

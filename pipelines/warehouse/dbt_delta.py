@@ -16,7 +16,9 @@ Why not dbt-duckdb's ``delta`` plugin (measured here, 2026-11-30):
   from profiles.yml (SKILLWATCH_WAREHOUSE) on every run.
 A contract table the lake does not hold yet (a feed never delivered, no register on an empty
 landing) is an empty table of its bronze columns (``contract_tables``).
-DuckDB's ``delta_scan`` downloads an extension at run time: impossible offline.
+DuckDB's ``delta_scan`` downloads an extension at run time: impossible offline. So does its
+httpfs: a lake on object storage (``SKILLWATCH_LAKE_URI=s3://…``) is read through an fsspec
+filesystem (s3fs) registered on each connection, and listed through the same.
 
 The file list is the Delta snapshot at connection time, so one dbt run reads one consistent
 version of each table even while an ingest commits. Tables written by deltalake here carry
@@ -32,6 +34,9 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from deltalake import DeltaTable
 
+from pipelines.lib import delta_io
+from pipelines.lib.object_store import duckdb_filesystem, is_remote, lake_root
+
 SCHEMA = "lake"
 
 
@@ -43,7 +48,7 @@ def delta_tables(lake: Path) -> dict[str, Path]:
         if not parent.is_dir():
             continue
         for path in sorted(parent.iterdir()):
-            if (path / "_delta_log").is_dir():
+            if delta_io.exists(path):
                 found.setdefault(path.name, path)
     return found
 
@@ -109,6 +114,10 @@ def register_lake(conn: duckdb.DuckDBPyConnection, lake: Path, schema: str = SCH
     import polars as pl
 
     conn.execute(f"create schema if not exists {schema}")
+    if is_remote(lake) and not conn.filesystem_is_registered("s3"):
+        # the views name s3:// files; every connection reading them needs this (dbt opens
+        # one per thread, each passing through configure_connection)
+        conn.register_filesystem(duckdb_filesystem())
     names = []
     for name, path in delta_tables(lake).items():
         sql = scan_sql(path)
@@ -130,7 +139,7 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         if "lake" not in plugin_config:
             raise ValueError("the lake plugin needs config: {lake: <warehouse>/lake}")
-        self.lake = Path(plugin_config["lake"])
+        self.lake = lake_root(str(plugin_config["lake"]))
         self.schema = plugin_config.get("schema", SCHEMA)
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:

@@ -43,6 +43,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     """Variables profiles.yml reads, from the settings (not from whatever the shell has)."""
     return {
         "SKILLWATCH_WAREHOUSE": str(settings.warehouse),
+        "SKILLWATCH_LAKE_URI": str(settings.lake),  # local folder or s3://… prefix
         "SKILLWATCH_DBT_DUCKDB": str(build_db_path(settings)),
         "SKILLWATCH_DUCKDB_MEMORY_LIMIT": settings.duckdb_memory_limit,
         "SKILLWATCH_DUCKDB_TEMP_DIR": str(settings.duckdb_spill_dir),

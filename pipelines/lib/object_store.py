@@ -1,0 +1,41 @@
+"""Where the lake lives: a local folder (the default) or a prefix on S3-compatible storage.
+
+``SKILLWATCH_LAKE_URI=s3://bucket/prefix`` moves every Delta table there; the endpoint and
+credentials are the usual ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION`` (and ``AWS_ALLOW_HTTP=true`` for a plain-http
+endpoint such as a MinIO or moto server), read by the libraries themselves: deltalake and
+polars (Rust object_store), s3fs (DuckDB's reads, listings). The product never handles a
+credential. What stays local: landing, archive, DuckDB files, docs, Dagster's home.
+
+A remote lake is a ``upath.UPath``: ``/``, ``name``, ``iterdir`` and ``is_dir`` work as on a
+``Path``, so the modules that name tables (``settings.bronze(feed)``, ``lake.path(...)``) do
+not know where the lake is; only ``delta_io`` and the dbt plugin look.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def is_remote(location: object) -> bool:
+    """An object-store location (s3://…), as opposed to a local path."""
+    return "://" in str(location) and not str(location).startswith("file://")
+
+
+def lake_root(uri: str) -> Path:
+    """The lake's root for a URI or a local path (typed as Path: UPath has its interface)."""
+    if not is_remote(uri):
+        return Path(uri).expanduser().resolve()
+    from upath import UPath
+
+    # no listing cache: deltalake writes behind s3fs's back, and a cached listing would hide
+    # a table created a moment ago
+    return UPath(uri, use_listings_cache=False)
+
+
+def duckdb_filesystem():
+    """The fsspec filesystem DuckDB reads s3:// files through (``register_filesystem``):
+    DuckDB's own httpfs extension is a download at run time, impossible offline."""
+    import s3fs
+
+    return s3fs.S3FileSystem(use_listings_cache=False)
