@@ -53,12 +53,20 @@ def test_delta_io_round_trips_on_the_object_store(lake_uri, server, tmp_path):
 
     keys = server.keys(bucket, "city/bronze/attendance/")
     assert any("/_delta_log/" in k for k in keys) and any("month=m2/" in k for k in keys)
+
+    # retention's vacuum finds the table on the store and drops the files no version needs
+    from pipelines.retention import vacuum_lake
+
+    tables, removed = vacuum_lake(settings.lake, retention_days=0)
+    assert tables == 1 and removed > 0
+    parquet = lambda ks: {k for k in ks if k.endswith(".parquet")}  # noqa: E731
+    after = server.keys(bucket, "city/bronze/attendance/")
+    assert len(parquet(keys) - parquet(after)) == removed and not parquet(after) - parquet(keys)
+    assert sorted(delta_io.read(path)["k"].to_list()) == [1, 3, 4]
     assert not (tmp_path / "wh").exists(), "nothing of the lake is written locally"
 
 
-def test_dbt_sees_the_lake_on_s3_as_views_and_absent_feeds_as_empty_tables(
-    lake_uri, tmp_path
-):
+def test_dbt_sees_the_lake_on_s3_as_views_and_absent_feeds_as_empty_tables(lake_uri, tmp_path):
     """The dbt plugin lists the lake on S3, names its files in views DuckDB reads through
     s3fs, and still gives every contract table not delivered an empty typed table."""
     from pipelines.warehouse.dbt_delta import register_lake
