@@ -127,7 +127,7 @@ def _print_summary(settings) -> None:
 def preflight(settings) -> str | None:
     """Why a run cannot work at all, in one line, or None. Missing data is never a reason (a
     partial or empty landing runs and publishes what it can); a landing folder that does not
-    exist (a typo) and a warehouse that cannot be written are."""
+    exist (a typo) and a warehouse or a lake on object storage that cannot be written are."""
     if not settings.landing.is_dir():
         return f"the landing folder {settings.landing} does not exist (or is not a folder)"
     for folder in (settings.warehouse, settings.duckdb_path.parent):
@@ -138,6 +138,11 @@ def preflight(settings) -> str | None:
             probe.unlink()
         except OSError as e:
             return f"cannot write to {folder}: {e.strerror or e}"
+    if settings.lake_uri:
+        from pipelines.lib.object_store import is_remote, unwritable
+
+        if is_remote(settings.lake_uri):
+            return unwritable(str(settings.lake))
     return None
 
 

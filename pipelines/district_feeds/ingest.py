@@ -226,7 +226,7 @@ def protected_columns(column: Column) -> list[str]:
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _header_lang(mapping: dict[str, str], feed: Feed) -> str:
+def _header_lang(mapping: dict[str, str]) -> str:
     # by the script of the header as written: "CLASS_ID" or " class_id " is English, not a
     # Chinese header because it differs from the standard's spelling
     zh = sum(1 for h in mapping if _CJK.search(h))
@@ -567,7 +567,7 @@ class Ingestor:
             "feed": d.feed,
             "format": table.format if table else d.path.suffix.lower().lstrip("."),
             "encoding": table.encoding if table else None,
-            "header_lang": _header_lang(f.mapping, ALL_FEEDS[d.feed]) if f.mapping else None,
+            "header_lang": _header_lang(f.mapping) if f.mapping else None,
             "size_bytes": f.size,
             "rows_read": read,
             "rows_accepted": accepted,

@@ -33,6 +33,27 @@ def lake_root(uri: str) -> Path:
     return UPath(uri, use_listings_cache=False)
 
 
+def unwritable(uri: str) -> str | None:
+    """Why the lake at ``uri`` cannot be written (no such bucket, refused credentials, an
+    endpoint that does not answer), in one line, or None. A probe object is written and
+    removed, with short timeouts: deltalake itself retries for three minutes before it
+    fails, deep inside the first ingest step."""
+    import s3fs
+
+    fs = s3fs.S3FileSystem(
+        use_listings_cache=False,
+        config_kwargs={"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}},
+    )
+    probe = f"{uri.rstrip('/')}/.skillwatch-write-test"
+    try:
+        fs.pipe_file(probe, b"")
+        fs.rm_file(probe)
+    except Exception as e:  # noqa: BLE001 - every failure is the same answer: not writable
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return f"cannot write to the lake {uri}: {reason}"
+    return None
+
+
 def duckdb_filesystem():
     """The fsspec filesystem DuckDB reads s3:// files through (``register_filesystem``):
     DuckDB's own httpfs extension is a download at run time, impossible offline."""

@@ -37,7 +37,9 @@ from rich.progress import (
 # (measured on a demo: 214 GX _docs_decorators lines at import, alembic's migration lines
 # when the Dagster instance is created, every Dagster message again as dagster.builtin)
 NOISY = ("great_expectations", "alembic", "dagster", "dagster_dbt", "py.warnings", "urllib3",
-         "matplotlib", "PIL", "numexpr", "filelock", "asyncio")  # fmt: skip
+         "matplotlib", "PIL", "numexpr", "filelock", "asyncio",
+         # a lake on object storage: "Found credentials in environment variables" per client
+         "botocore", "aiobotocore", "s3fs", "fsspec")  # fmt: skip
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # what assets report through context.log.info: "<what>: <done>/<total>"

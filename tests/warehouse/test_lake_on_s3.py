@@ -92,3 +92,32 @@ def test_dbt_sees_the_lake_on_s3_as_views_and_absent_feeds_as_empty_tables(lake_
         assert [(k, str(d)) for k, d in got] == [(1, "2026-09-07"), (2, "2026-09-08")]
         assert con.execute("select count(*) from lake.sessions").fetchone() == (0,)
     assert str(settings.lake) == uri and not (tmp_path / "wh").exists()
+
+
+def test_a_run_on_a_lake_that_cannot_be_written_fails_at_once_with_one_line(
+    server, monkeypatch, tmp_path, capsys
+):
+    """No such bucket, or an endpoint that does not answer: one line on stderr within
+    seconds, before anything is ingested (deltalake alone would retry for three minutes)."""
+    import time
+
+    from pipelines.cli import main as skillwatch
+
+    for name, value in server.environ().items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "landing").mkdir()
+    for uri, endpoint in (
+        ("s3://no-such-bucket/city", server.endpoint),
+        ("s3://skillwatch-lake/city", "http://127.0.0.1:9"),  # nothing listens there
+    ):
+        monkeypatch.setenv("SKILLWATCH_LAKE_URI", uri)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        started = time.monotonic()
+        code = skillwatch(
+            ["run", "--landing", str(tmp_path / "landing"), "--warehouse", str(tmp_path / "wh")]
+        )
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and time.monotonic() - started < 60
+        assert len(err) == 1, err
+        assert err[0].startswith(f"skillwatch run: cannot write to the lake {uri}: "), err
+        assert not (tmp_path / "wh" / "lake").exists()
