@@ -44,8 +44,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.lib.object_store import is_remote
-
 log = logging.getLogger(__name__)
 FORMAT = 1
 # rebuilt by a run (or the landing itself): never worth a copy
@@ -120,10 +118,13 @@ def sources(settings) -> list[Source]:
     from pipelines.app_users import users_path
 
     warehouse = settings.warehouse
+    # a lake on object storage is the store's to keep; a local folder left from before the
+    # move is stale, not the lake
+    local_lake = not settings.lake_uri
     tables = sorted(
         p.parent
         for p in (warehouse / "lake").rglob("_delta_log")
-        if p.is_dir() and not _excluded(p.relative_to(warehouse))
+        if local_lake and p.is_dir() and not _excluded(p.relative_to(warehouse))
     )
     # list each table's log before copying anything: the snapshot the copy is consistent with
     logs = {
@@ -141,6 +142,8 @@ def sources(settings) -> list[Source]:
     for path in _files(warehouse):
         rel = path.relative_to(warehouse)
         if _excluded(rel) or "_delta_log" in rel.parts or not path.is_file():
+            continue
+        if not local_lake and rel.parts[0] == "lake":
             continue
         data.append(Source(path, rel.as_posix()))
     for outside, prefix in ((settings.duckdb_path, PUBLISHED), (users_path(settings), USERS)):
@@ -218,7 +221,7 @@ def backup(settings, target: Path, now: dt.datetime | None = None) -> BackupSumm
     now = now or dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     summary = BackupSummary(target / "manifests" / f"{stamp}.json")
-    if settings.lake_uri and is_remote(settings.lake_uri):
+    if settings.lake_uri:
         log.warning("the lake is on object storage (%s): not in this backup", settings.lake)
     entries = []
     for src in sources(settings):

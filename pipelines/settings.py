@@ -189,6 +189,19 @@ class Settings(BaseSettings):
             data["landing"] = data["landing"] / "landing"
         return data
 
+    @field_validator("lake_uri", mode="after")
+    @classmethod
+    def _object_store(cls, value: str | None) -> str | None:
+        """Only S3-compatible stores: the lake's readers (deltalake, polars, s3fs for DuckDB)
+        are configured for S3 alone; a local lake is ``<warehouse>/lake`` (backups and
+        restores name its files relative to the warehouse)."""
+        if value is not None and not value.startswith("s3://"):
+            raise ValueError(
+                f"{value!r}: SKILLWATCH_LAKE_URI takes s3://bucket/prefix (an S3-compatible "
+                "store); for a local lake leave it unset and set SKILLWATCH_WAREHOUSE"
+            )
+        return value.rstrip("/") if value else value
+
     @field_validator(
         "warehouse", "landing", "duckdb", "dbt_duckdb", "dagster_home_dir", "contacts",
         "elearning_contacts", "users", "duckdb_temp_dir", mode="after",

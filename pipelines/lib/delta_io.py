@@ -22,8 +22,14 @@ from pipelines.lib.object_store import is_remote
 
 def exists(path: Path) -> bool:
     if is_remote(path):
-        # asked of the store itself, never of a cached listing
-        return DeltaTable.is_deltatable(str(path))
+        # asked of the store itself, never of a cached listing; by opening the table, as
+        # DeltaTable.is_deltatable holds the GIL for the whole round trip (an app session
+        # would freeze the others while the store answers)
+        try:
+            DeltaTable(str(path))
+        except TableNotFoundError:
+            return False
+        return True
     return (path / "_delta_log").is_dir()
 
 

@@ -2,14 +2,16 @@
 
 ``SKILLWATCH_LAKE_URI=s3://bucket/prefix`` moves every Delta table there; the endpoint and
 credentials are the usual ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
-``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION`` (and ``AWS_ALLOW_HTTP=true`` for a plain-http
+``AWS_SECRET_ACCESS_KEY`` and the region (and ``AWS_ALLOW_HTTP=true`` for a plain-http
 endpoint such as a MinIO or moto server), read by the libraries themselves: deltalake and
-polars (Rust object_store), s3fs (DuckDB's reads, listings). The product never handles a
+polars (Rust object_store) read ``AWS_REGION``, s3fs (DuckDB's reads, listings, the
+preflight) reads ``AWS_DEFAULT_REGION`` (botocore): set both. The product never handles a
 credential. What stays local: landing, archive, DuckDB files, docs, Dagster's home.
 
 A remote lake is a ``upath.UPath``: ``/``, ``name``, ``iterdir`` and ``is_dir`` work as on a
 ``Path``, so the modules that name tables (``settings.bronze(feed)``, ``lake.path(...)``) do
-not know where the lake is; only ``delta_io`` and the dbt plugin look.
+not know where the lake is. Those that must: ``delta_io`` and the dbt plugin (how to read
+it), the CLI's preflight (can it be written), backups (not theirs to copy), retention.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def unwritable(uri: str) -> str | None:
 
     fs = s3fs.S3FileSystem(
         use_listings_cache=False,
+        skip_instance_cache=True,  # fsspec caches clients by arguments, not by environment
         config_kwargs={"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}},
     )
     probe = f"{uri.rstrip('/')}/.skillwatch-write-test"
@@ -59,4 +62,4 @@ def duckdb_filesystem():
     DuckDB's own httpfs extension is a download at run time, impossible offline."""
     import s3fs
 
-    return s3fs.S3FileSystem(use_listings_cache=False)
+    return s3fs.S3FileSystem(use_listings_cache=False, skip_instance_cache=True)

@@ -115,8 +115,8 @@ def register_lake(conn: duckdb.DuckDBPyConnection, lake: Path, schema: str = SCH
 
     conn.execute(f"create schema if not exists {schema}")
     if is_remote(lake) and not conn.filesystem_is_registered("s3"):
-        # the views name s3:// files; every connection reading them needs this (dbt opens
-        # one per thread, each passing through configure_connection)
+        # the views name s3:// files: the connection reading them needs the filesystem (dbt
+        # configures its database's connection once; its threads' cursors share it)
         conn.register_filesystem(duckdb_filesystem())
     names = []
     for name, path in delta_tables(lake).items():

@@ -167,3 +167,17 @@ def test_restore_refuses_a_non_empty_target(source, tmp_path):
     assert bk.main_backup(["--to", str(target), "--warehouse", str(source.warehouse)]) == 0
     with pytest.raises(bk.RestoreError, match="not empty"):
         bk.restore(source, target)
+
+
+def test_with_the_lake_on_object_storage_a_backup_leaves_it_to_the_store(source, caplog):
+    """The store keeps the lake (versioning, replication); a local lake folder left from
+    before the move is stale and not copied; everything else is, as before."""
+    moved = source.model_copy(update={"lake_uri": "s3://skillwatch-lake/city"})
+    everything = {s.name for s in bk.sources(source)}
+    without_lake = {s.name for s in bk.sources(moved)}
+    assert any(n.startswith("lake/") for n in everything)
+    assert without_lake == {n for n in everything if not n.startswith("lake/")}
+    assert any(n.startswith("archive/") for n in without_lake)
+    with caplog.at_level("WARNING", logger="pipelines.backup"):
+        bk.backup(moved, source.warehouse.parent / "backup")
+    assert "the lake is on object storage (s3://skillwatch-lake/city)" in caplog.text

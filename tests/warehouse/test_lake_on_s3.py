@@ -55,15 +55,17 @@ def test_delta_io_round_trips_on_the_object_store(lake_uri, server, tmp_path):
     assert any("/_delta_log/" in k for k in keys) and any("month=m2/" in k for k in keys)
 
     # retention's vacuum finds the table on the store and drops the files no version needs
-    from pipelines.retention import vacuum_lake
+    from pipelines.retention import RetentionPolicy, apply
 
-    tables, removed = vacuum_lake(settings.lake, retention_days=0)
+    policy = RetentionPolicy(delta_retention_days=0, image_retention_days=400)
+    summary = apply(settings, policy)
+    tables, removed = summary.tables_vacuumed, summary.delta_files_removed
     assert tables == 1 and removed > 0
     parquet = lambda ks: {k for k in ks if k.endswith(".parquet")}  # noqa: E731
     after = server.keys(bucket, "city/bronze/attendance/")
     assert len(parquet(keys) - parquet(after)) == removed and not parquet(after) - parquet(keys)
     assert sorted(delta_io.read(path)["k"].to_list()) == [1, 3, 4]
-    assert not (tmp_path / "wh").exists(), "nothing of the lake is written locally"
+    assert not (tmp_path / "wh" / "lake").exists(), "nothing of the lake is written locally"
 
 
 def test_dbt_sees_the_lake_on_s3_as_views_and_absent_feeds_as_empty_tables(lake_uri, tmp_path):
@@ -106,9 +108,11 @@ def test_a_run_on_a_lake_that_cannot_be_written_fails_at_once_with_one_line(
     for name, value in server.environ().items():
         monkeypatch.setenv(name, value)
     (tmp_path / "landing").mkdir()
-    for uri, endpoint in (
-        ("s3://no-such-bucket/city", server.endpoint),
-        ("s3://skillwatch-lake/city", "http://127.0.0.1:9"),  # nothing listens there
+    server.client().create_bucket(Bucket="skillwatch-lake-preflight")
+    for uri, endpoint, reason in (
+        ("s3://no-such-bucket/city", server.endpoint, "bucket does not exist"),
+        # the bucket exists on the server, but the endpoint named is one nothing listens on
+        ("s3://skillwatch-lake-preflight/city", "http://127.0.0.1:9", "Could not connect"),
     ):
         monkeypatch.setenv("SKILLWATCH_LAKE_URI", uri)
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -120,4 +124,14 @@ def test_a_run_on_a_lake_that_cannot_be_written_fails_at_once_with_one_line(
         assert code == 2 and time.monotonic() - started < 60
         assert len(err) == 1, err
         assert err[0].startswith(f"skillwatch run: cannot write to the lake {uri}: "), err
-        assert not (tmp_path / "wh" / "lake").exists()
+        assert reason in err[0], err
+    assert not server.keys("skillwatch-lake-preflight"), "nothing was written, not even a probe"
+
+
+@pytest.mark.parametrize("uri", ["/data/lake", "file:///data/lake", "gs://bucket/lake"])
+def test_a_lake_uri_that_is_not_s3_is_refused_with_what_to_do(uri):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="takes s3://bucket/prefix"):
+        Settings(lake_uri=uri)
+    assert str(Settings(lake_uri="s3://b/city/").lake) == "s3://b/city"
