@@ -121,10 +121,14 @@ def sources(settings) -> list[Source]:
     # a lake on object storage is the store's to keep; a local folder left from before the
     # move is stale, not the lake
     local_lake = not settings.lake_uri
-    tables = sorted(
-        p.parent
-        for p in (warehouse / "lake").rglob("_delta_log")
-        if local_lake and p.is_dir() and not _excluded(p.relative_to(warehouse))
+    tables = (
+        sorted(
+            p.parent
+            for p in (warehouse / "lake").rglob("_delta_log")
+            if p.is_dir() and not _excluded(p.relative_to(warehouse))
+        )
+        if local_lake
+        else []
     )
     # list each table's log before copying anything: the snapshot the copy is consistent with
     logs = {

@@ -138,11 +138,10 @@ def preflight(settings) -> str | None:
             probe.unlink()
         except OSError as e:
             return f"cannot write to {folder}: {e.strerror or e}"
-    if settings.lake_uri:
-        from pipelines.lib.object_store import is_remote, unwritable
+    if settings.lake_uri:  # always s3:// (the settings refuse anything else)
+        from pipelines.lib.object_store import unwritable
 
-        if is_remote(settings.lake_uri):
-            return unwritable(str(settings.lake))
+        return unwritable(str(settings.lake))
     return None
 
 

@@ -40,12 +40,8 @@ def unwritable(uri: str) -> str | None:
     endpoint that does not answer), in one line, or None. A probe object is written and
     removed, with short timeouts: deltalake itself retries for three minutes before it
     fails, deep inside the first ingest step."""
-    import s3fs
-
-    fs = s3fs.S3FileSystem(
-        use_listings_cache=False,
-        skip_instance_cache=True,  # fsspec caches clients by arguments, not by environment
-        config_kwargs={"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}},
+    fs = _s3fs(
+        config_kwargs={"connect_timeout": 5, "read_timeout": 10, "retries": {"max_attempts": 2}}
     )
     probe = f"{uri.rstrip('/')}/.skillwatch-write-test"
     try:
@@ -60,6 +56,13 @@ def unwritable(uri: str) -> str | None:
 def duckdb_filesystem():
     """The fsspec filesystem DuckDB reads s3:// files through (``register_filesystem``):
     DuckDB's own httpfs extension is a download at run time, impossible offline."""
+    return _s3fs()
+
+
+def _s3fs(**options):
+    """A fresh s3fs client from the environment: no listing cache (deltalake writes behind
+    its back) and never a cached instance (fsspec keys those by arguments, not by the
+    environment the endpoint and credentials come from)."""
     import s3fs
 
-    return s3fs.S3FileSystem(use_listings_cache=False, skip_instance_cache=True)
+    return s3fs.S3FileSystem(use_listings_cache=False, skip_instance_cache=True, **options)
